@@ -1,0 +1,58 @@
+/* assess.h — the assessment rules of DESIGN.md §4, as pure functions of one milestone and
+ * one annual series. No I/O, no names, no allocation except the list of broken years. */
+#ifndef PC_ASSESS_H
+#define PC_ASSESS_H
+#include "ast.h"
+#include "dataset.h"
+
+typedef enum {
+    ST_MET, ST_MISSED, ST_ACHIEVED, ST_ON_TRACK, ST_AT_RISK, ST_OFF_TRACK, ST_WORSENING,
+    ST_NO_TREND, ST_NO_DATA, ST_MAINTAINED, ST_BROKEN, ST__COUNT
+} pc_status;
+
+const char *assess_status_str(pc_status s);          /* "on_track" */
+const char *assess_status_label(pc_status s);        /* "on track" (for people) */
+int assess_status_parse(const char *s, pc_status *out);  /* accepts on_track and on-track */
+
+typedef enum { AK_BY, AK_MAINTAIN, AK_RATE } assess_kind;
+
+typedef struct assess_input {
+    assess_kind kind;
+    cmp_op cmp;
+    double threshold;        /* v*, in the indicator's unit */
+    int decimals;            /* digits written after the point (tolerance of '=') */
+    direction dir;           /* DIR_UNSET: taken from cmp (< <= lower, > >= higher) */
+    int deadline;            /* AK_BY: D */
+    int from, to;            /* AK_MAINTAIN: 0 = not written; AK_RATE: the window */
+    int rate_increase;       /* AK_RATE: 1 increase, 0 decrease */
+    double rate_lo;          /* AK_RATE: lower bound of the yearly relative change, percent */
+    method method;
+    int as_of;               /* A */
+    int baseline;            /* declared baseline year (target's, else plan's), 0: none */
+} assess_input;
+
+typedef struct assess_result {
+    pc_status status;
+    method method;
+    int base_year;           /* B, 0 when none */
+    double base_value;       /* x_B, NaN when none */
+    int latest_year;         /* L, 0 when none */
+    double latest_value;     /* x_L, NaN when none */
+    double deadline_value;   /* x_D for a reached deadline, NaN otherwise */
+    double actual_rate;      /* r_a (or AARR for aarr), NaN when it does not apply */
+    double required_rate;    /* r_r (or AARR*) */
+    double ratio;            /* CR, P, or AARR/AARR*; NaN when it does not apply */
+    double projected;        /* x_L (1 + r_a)^(D - L) */
+    int nbroken;             /* AK_MAINTAIN: failing years; AK_RATE: failing pairs (end year) */
+    int *broken;             /* in the arena given to assess_milestone; NULL when none */
+} assess_result;
+
+/* y: the annual values of the series up to any year (assess ignores years > as_of except
+ * for the value at a reached deadline). a: where the broken-year list goes (may be NULL:
+ * then only nbroken is set). */
+void assess_milestone(const assess_input *in, const ds_yearly *y, assess_result *out, arena *a);
+
+/* Does x satisfy "x cmp v" ('=' with the tolerance of half a unit in the last digit)? */
+int assess_satisfies(double x, cmp_op cmp, double v, int decimals);
+
+#endif

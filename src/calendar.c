@@ -1,0 +1,1 @@
+/* calendar.c — placeholder until its stage lands. */

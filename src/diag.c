@@ -1,0 +1,247 @@
+/* diag.c — recording diagnostics into a sink and printing them in GCC's shape.
+ * It must not decide what is an error (the stages do) nor exit. */
+#include "diag.h"
+#include "mem.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(diag_sink *s) { memset(s, 0, sizeof *s); }
+
+void diag_clear(diag_sink *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        pc_free(s->items[i].file);
+        pc_free(s->items[i].msg);
+        pc_free(s->items[i].line_text);
+    }
+    s->n = 0;
+    s->nerrors = s->nwarnings = 0;
+    s->oom = 0;
+}
+
+void diag_free(diag_sink *s)
+{
+    diag_clear(s);
+    pc_free(s->items);
+    memset(s, 0, sizeof *s);
+}
+
+int utf8_columns(const char *s, size_t n)
+{
+    int cols = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            cols++;
+    return cols;
+}
+
+static diag *push(diag_sink *s, diag_level lv)
+{
+    if (lv == DIAG_ERROR)
+        s->nerrors++;
+    else if (lv == DIAG_WARNING)
+        s->nwarnings++;
+    if (PC_GROW(s->items, s->cap, s->n) < 0) {
+        s->oom = 1;
+        return NULL;
+    }
+    diag *d = &s->items[s->n++];
+    memset(d, 0, sizeof *d);
+    d->level = lv;
+    return d;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return NULL;
+    char *m = pc_malloc((size_t)n + 1);
+    if (m)
+        vsnprintf(m, (size_t)n + 1, fmt, ap);
+    return m;
+}
+
+/* The line of src that holds byte off, as [start, end). */
+static void line_bounds(const pc_source *src, size_t off, size_t *start, size_t *end)
+{
+    if (off > src->len)
+        off = src->len;
+    size_t a = off, b = off;
+    while (a > 0 && src->text[a - 1] != '\n')
+        a--;
+    while (b < src->len && src->text[b] != '\n')
+        b++;
+    if (b > a && src->text[b - 1] == '\r')
+        b--;
+    *start = a;
+    *end = b;
+}
+
+/* Long lines are cut for display: at most this many bytes of the line are kept. */
+#define LINE_SHOW_MAX 400
+
+void diag_at(diag_sink *s, diag_level lv, const pc_loc *loc, const char *fmt, ...)
+{
+    diag *d = push(s, lv);
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    d->msg = vformat(fmt, ap);
+    va_end(ap);
+    if (!d->msg)
+        s->oom = 1;
+    if (!loc || !loc->src)
+        return;
+    d->file = pc_strndup(loc->src->name, strlen(loc->src->name));
+    d->line = loc->first_line + loc->src->line_offset;
+    d->col = loc->first_column;
+    d->end_col = loc->last_line == loc->first_line ? loc->last_column : 0;
+    if (d->end_col < d->col)
+        d->end_col = d->col;
+    size_t a, b;
+    line_bounds(loc->src, loc->first_byte, &a, &b);
+    if (d->end_col == 0 || loc->last_line != loc->first_line)
+        d->end_col = d->col + utf8_columns(loc->src->text + loc->first_byte,
+                                           b > loc->first_byte ? b - loc->first_byte : 0) - 1;
+    if (d->end_col < d->col)
+        d->end_col = d->col;
+    if (b - a <= LINE_SHOW_MAX || loc->first_byte - a < LINE_SHOW_MAX / 2)
+        d->line_text = pc_strndup(loc->src->text + a, b - a > LINE_SHOW_MAX ? LINE_SHOW_MAX : b - a);
+}
+
+void diag_line(diag_sink *s, diag_level lv, const char *file, int line, int col,
+               const char *line_text, size_t line_len, const char *fmt, ...)
+{
+    diag *d = push(s, lv);
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    d->msg = vformat(fmt, ap);
+    va_end(ap);
+    d->file = file ? pc_strndup(file, strlen(file)) : NULL;
+    d->line = line;
+    d->col = col;
+    d->end_col = col;
+    if (line_text && col > 0) {
+        while (line_len > 0 && (line_text[line_len - 1] == '\n' || line_text[line_len - 1] == '\r'))
+            line_len--;
+        d->line_text = pc_strndup(line_text, line_len > LINE_SHOW_MAX ? LINE_SHOW_MAX : line_len);
+    }
+}
+
+static const char *level_name(diag_level lv)
+{
+    switch (lv) {
+    case DIAG_ERROR: return "error";
+    case DIAG_WARNING: return "warning";
+    default: return "note";
+    }
+}
+
+static const char *level_color(diag_level lv)
+{
+    switch (lv) {
+    case DIAG_ERROR: return "\033[1;31m";
+    case DIAG_WARNING: return "\033[1;35m";
+    default: return "\033[1;36m";
+    }
+}
+
+/* Print one line of source with control bytes made visible as spaces. */
+static void put_source_line(FILE *f, const char *t)
+{
+    for (; *t; t++)
+        fputc((unsigned char)*t < 0x20 || *t == 0x7f ? ' ' : *t, f);
+}
+
+void diag_print_one(FILE *f, const diag *d, int color)
+{
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    if (d->file) {
+        fprintf(f, "%s%s:%d:", bold, d->file, d->line);
+        if (d->col > 0)
+            fprintf(f, "%d:", d->col);
+        fprintf(f, "%s ", reset);
+    }
+    fprintf(f, "%s%s:%s %s\n", color ? level_color(d->level) : "", level_name(d->level), reset,
+            d->msg ? d->msg : "(out of memory)");
+    if (!d->line_text || d->col <= 0)
+        return;
+    fprintf(f, "%5d | ", d->line);
+    put_source_line(f, d->line_text);
+    fputs("\n      | ", f);
+    int shown = utf8_columns(d->line_text, strlen(d->line_text));
+    int col = d->col > shown + 1 ? shown + 1 : d->col;
+    for (int i = 1; i < col; i++)
+        fputc(' ', f);
+    fputs(color ? level_color(d->level) : "", f);
+    fputc('^', f);
+    int end = d->end_col > shown ? shown : d->end_col;
+    for (int i = col + 1; i <= end; i++)
+        fputc('~', f);
+    fprintf(f, "%s\n", reset);
+}
+
+void diag_print(FILE *f, const diag_sink *s, int color)
+{
+    for (size_t i = 0; i < s->n; i++)
+        diag_print_one(f, &s->items[i], color);
+    if (s->oom)
+        fprintf(f, "%serror:%s out of memory while recording diagnostics\n",
+                color ? level_color(DIAG_ERROR) : "", color ? "\033[0m" : "");
+}
+
+/* ---- did you mean ---- */
+
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = prev + cost;
+            if (row[j] + 1 < v)
+                v = row[j] + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *diag_suggest(const char *name, const char *const *cands, size_t n)
+{
+    size_t len = strlen(name);
+    size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!cands[i] || strcmp(cands[i], name) == 0)
+            continue;
+        size_t d = edit_distance(name, cands[i], limit);
+        if (d < best_d) {
+            best_d = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}

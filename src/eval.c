@@ -1,0 +1,1 @@
+/* eval.c — placeholder until its stage lands. */

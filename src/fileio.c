@@ -1,0 +1,1 @@
+/* fileio.c — placeholder until its stage lands. */

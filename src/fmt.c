@@ -1,0 +1,1 @@
+/* fmt.c — placeholder until its stage lands. */

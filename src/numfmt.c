@@ -1,0 +1,1 @@
+/* numfmt.c — placeholder until its stage lands. */

@@ -1,0 +1,1 @@
+/* plancheck.c — placeholder until its stage lands. */

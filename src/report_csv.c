@@ -1,0 +1,1 @@
+/* report_csv.c — placeholder until its stage lands. */

@@ -1,0 +1,1 @@
+/* report_html.c — placeholder until its stage lands. */

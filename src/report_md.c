@@ -1,0 +1,1 @@
+/* report_md.c — placeholder until its stage lands. */
