@@ -702,15 +702,17 @@ static const char *const decl_hints[][2] = {
 static void symbol_text(yysymbol_kind_t sym, char *buf, size_t len)
 {
     const char *name = yysymbol_name(sym);
-    size_t l = strlen(name);
-    if (l >= 2 && name[0] == '"')
-        snprintf(buf, len, "'%.*s'", (int)(l - 2), name + 1);
-    else if (strcmp(name, "per N") == 0)
+    int l = (int)strlen(name);
+    if (l >= 2 && name[0] == '"') {
+        name++;
+        l -= 2;
+    }
+    if (name[0] == '\'' || strcmp(name, "name") == 0 || strncmp(name, "invalid", 7) == 0)
+        snprintf(buf, len, "%.*s", l, name);
+    else if (strncmp(name, "per N", 5) == 0)
         snprintf(buf, len, "'per'");
-    else if (strcmp(name, "invalid text") == 0 || strcmp(name, "name") == 0)
-        snprintf(buf, len, "%s", name);
     else
-        snprintf(buf, len, "'%s'", name);
+        snprintf(buf, len, "'%.*s'", l, name);
 }
 
 static void describe_token(parse_state *ps, yysymbol_kind_t tok, const pc_loc *loc, char *buf, size_t len)

@@ -22,7 +22,7 @@
  *    v* < x_B, higher when v* > x_B, and when v* == x_B the direction towards v* from x_L.
  *  - In rule 5 only, a zero x_B or v* is replaced by 0.001 before any logarithm or power.
  *    The arithmetic is exactly bench/README.md's so results are bit-identical:
- *      r_a = pow(x_L/x_B, 1.0/(L−B)) − 1,  r_r = pow(v*/x_B, 1.0/(D−B)) − 1,
+ *      r_a = pow(x_L/x_B, 1.0/(L−B)) − 1,  r_r = pow(v* / x_B, 1.0/(D−B)) − 1,
  *      projected = x_L · pow(1 + r_a, D − L)   (integer exponents converted to double),
  *    and projected is reported for every method.
  *  - Negative values make growth rates undefined: when r_a or r_r is not finite (cr,
@@ -296,15 +296,6 @@ static int lower_is_better(const assess_input *in, double xb, double xl)
     return xl > in->threshold;
 }
 
-/* Record the failing years idx[0..n) (already counted) into the arena. */
-static void list_broken(assess_result *out, arena *a, const ds_yearly *y, size_t lo, size_t hi,
-                        const unsigned char *fail_pairs, int pairs)
-{
-    (void)fail_pairs;
-    (void)pairs;
-    (void)a; (void)y; (void)lo; (void)hi; (void)out;
-}
-
 /* ---- `by` milestones ---- */
 
 static void assess_by(const assess_input *in, const ds_yearly *y, assess_result *out)
@@ -403,11 +394,8 @@ static void assess_by(const assess_input *in, const ds_yearly *y, assess_result 
             out->status = better ? ST_ON_TRACK : ST_OFF_TRACK;
             return;
         }
-        double p = (projected - xB0) / (v - xB0);
-        out->ratio = p;
-        out->status = isnan(p) ? ST_NO_TREND : assess_projection_status(p);
-        if (isnan(p))
-            out->ratio = NAN;
+        out->ratio = (projected - xB0) / (v - xB0);
+        out->status = assess_projection_status(out->ratio);
         return;
     }
     if (rr == 0) {
@@ -416,4 +404,147 @@ static void assess_by(const assess_input *in, const ds_yearly *y, assess_result 
     }
     out->ratio = ra / rr;
     out->status = assess_cr_status(out->ratio);
+}
+
+/* ---- `maintain` milestones ---- */
+
+static void assess_maintain(const assess_input *in, const ds_yearly *y, assess_result *out,
+                            arena *a)
+{
+    long ib, il;
+    base_latest(in, y, out, &ib, &il);
+    int lo = in->from ? in->from : out->base_year;
+    int hi = in->to && in->to < in->as_of ? in->to : in->as_of;
+    size_t first = upper(y, lo - 1), end = upper(y, hi);
+    size_t nyears = 0;
+    int nfail = 0;
+    if (lo <= hi) {
+        for (size_t i = first; i < end; i++) {
+            if (isnan(y->values[i]))
+                continue;
+            nyears++;
+            if (!assess_satisfies(y->values[i], in->cmp, in->threshold, in->decimals))
+                nfail++;
+        }
+    }
+    if (nyears == 0) {
+        out->status = ST_NO_DATA;
+        return;
+    }
+    out->status = nfail ? ST_BROKEN : ST_MAINTAINED;
+    out->nbroken = nfail;
+    if (!nfail || !a)
+        return;
+    int *list = arena_alloc(a, (size_t)nfail * sizeof *list);
+    if (!list)
+        return;
+    int k = 0;
+    for (size_t i = first; i < end; i++)
+        if (!isnan(y->values[i]) &&
+            !assess_satisfies(y->values[i], in->cmp, in->threshold, in->decimals))
+            list[k++] = y->years[i];
+    out->broken = list;
+}
+
+/* ---- rate targets ---- */
+
+/* The yearly relative change from (yp, xp) to (yt, xt); NaN when undefined. */
+static double yearly_change(int yp, double xp, int yt, double xt)
+{
+    if (xp < 0 || xt < 0)
+        return NAN;
+    if (xp == 0)
+        return xt > 0 ? INFINITY : 0;
+    if (yt - yp == 1)
+        return (xt - xp) / xp;
+    return pow(xt / xp, 1.0 / (double)(yt - yp)) - 1;
+}
+
+#define RATE_SLACK 1e-9
+
+static int pair_passes(double change, double required, int increase)
+{
+    return increase ? change >= required - RATE_SLACK : change <= required + RATE_SLACK;
+}
+
+static void assess_rate(const assess_input *in, const ds_yearly *y, assess_result *out,
+                        arena *a)
+{
+    const int increase = in->rate_increase;
+    const double required = (increase ? in->rate_lo : -in->rate_lo) / 100;
+    const int closed = in->to && in->as_of >= in->to;
+    int hi = in->to && in->to < in->as_of ? in->to : in->as_of;
+    size_t first = upper(y, in->from - 1), end = upper(y, hi);
+    out->required_rate = required;
+
+    long prev = -1, firstv = -1;
+    int npairs = 0, nfail = 0;
+    for (size_t i = first; i < end && in->from <= hi; i++) {
+        if (isnan(y->values[i]))
+            continue;
+        if (prev >= 0) {
+            npairs++;
+            double c = yearly_change(y->years[prev], y->values[prev], y->years[i], y->values[i]);
+            if (!pair_passes(c, required, increase))
+                nfail++;
+        } else {
+            firstv = (long)i;
+        }
+        prev = (long)i;
+    }
+    if (firstv >= 0) {
+        out->base_year = y->years[firstv];
+        out->base_value = y->values[firstv];
+        out->latest_year = y->years[prev];
+        out->latest_value = y->values[prev];
+    }
+    if (npairs == 0) {
+        out->status = closed ? ST_NO_DATA : ST_NO_TREND;
+        return;
+    }
+    double actual = pow(out->latest_value / out->base_value,
+                        1.0 / (double)(out->latest_year - out->base_year)) - 1;
+    if (isfinite(actual)) {
+        out->actual_rate = actual;
+        if (required != 0)
+            out->ratio = actual / required;
+    }
+    if (closed)
+        out->status = nfail ? ST_MISSED : ST_MET;
+    else
+        out->status = nfail ? ST_OFF_TRACK : ST_ON_TRACK;
+    out->nbroken = nfail;
+    if (!nfail || !a)
+        return;
+    int *list = arena_alloc(a, (size_t)nfail * sizeof *list);
+    if (!list)
+        return;
+    int k = 0;
+    prev = -1;
+    for (size_t i = first; i < end; i++) {
+        if (isnan(y->values[i]))
+            continue;
+        if (prev >= 0) {
+            double c = yearly_change(y->years[prev], y->values[prev], y->years[i], y->values[i]);
+            if (!pair_passes(c, required, increase))
+                list[k++] = y->years[i];
+        }
+        prev = (long)i;
+    }
+    out->broken = list;
+}
+
+/* ---- entry ---- */
+
+void assess_milestone(const assess_input *in, const ds_yearly *y, assess_result *out, arena *a)
+{
+    static const ds_yearly empty = {NULL, NULL, 0};
+    if (!y)
+        y = &empty;
+    result_init(out, in);
+    switch (in->kind) {
+    case AK_BY: assess_by(in, y, out); break;
+    case AK_MAINTAIN: assess_maintain(in, y, out, a); break;
+    case AK_RATE: assess_rate(in, y, out, a); break;
+    }
 }

@@ -12,7 +12,7 @@ typedef enum {
 
 const char *assess_status_str(pc_status s);          /* "on_track" */
 const char *assess_status_label(pc_status s);        /* "on track" (for people) */
-int assess_status_parse(const char *s, pc_status *out);  /* accepts on_track and on-track */
+int assess_status_parse(const char *s, pc_status *out);  /* on_track, on-track, On Track; 0 ok, -1 unknown */
 
 typedef enum { AK_BY, AK_MAINTAIN, AK_RATE } assess_kind;
 
@@ -54,5 +54,11 @@ void assess_milestone(const assess_input *in, const ds_yearly *y, assess_result 
 
 /* Does x satisfy "x cmp v" ('=' with the tolerance of half a unit in the last digit)? */
 int assess_satisfies(double x, cmp_op cmp, double v, int decimals);
+
+/* The thresholds of each method, as statuses (a tie belongs to the better status).
+ * cr: CR; projection: P; aarr: AARR and AARR* (already negated when higher is better). */
+pc_status assess_cr_status(double cr);
+pc_status assess_projection_status(double p);
+pc_status assess_aarr_status(double aarr, double required);
 
 #endif

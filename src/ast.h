@@ -57,9 +57,14 @@ typedef enum {
 } bin_op;
 
 typedef struct expr expr;
+/* What an EX_NAME (or a call's target argument) turned out to name (resolve). */
+typedef enum { REF_NONE, REF_LET, REF_INDICATOR, REF_TARGET, REF_AGENCY, REF_STATUS } ref_kind;
+
 struct expr {
     expr_kind kind;
     pc_loc loc;
+    ref_kind ref_kind;                     /* EX_NAME, EX_SERIES: set by resolve */
+    void *ref;                             /* let_decl*, indicator*, target*, agency*; REF_STATUS: status+1 as intptr */
     union {
         quantity num;                      /* EX_NUM */
         const char *str;                   /* EX_STR */

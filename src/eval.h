@@ -1,0 +1,108 @@
+/* eval.h — running a checked plan against a dataset: every milestone in every region in
+ * scope assessed (assess.c does the arithmetic), owners attached, agency scorecards,
+ * the reporting calendar, alerts; and the tree-walking evaluator of expressions.
+ * Nothing here prints: the report writers (report_*.c) turn a result into text. */
+#ifndef PC_EVAL_H
+#define PC_EVAL_H
+#include "assess.h"
+#include "dataset.h"
+#include "resolve.h"
+
+/* ---- values of expressions ---- */
+typedef enum { V_NA, V_NUMBER, V_BOOL, V_STRING, V_SERIES, V_TARGET, V_AGENCY, V_STATUS } value_kind;
+typedef struct value {
+    value_kind kind;
+    double num;              /* V_NUMBER */
+    unit u;                  /* V_NUMBER: its unit (scale 0: bare) */
+    int has_unit;
+    int boolean;             /* V_BOOL */
+    const char *str;         /* V_STRING */
+    const series_ref *series;/* V_SERIES (NULL selectors: the total) */
+    const indicator *ind;    /* V_SERIES */
+    const target *target;    /* V_TARGET */
+    const agency *agency;    /* V_AGENCY */
+    pc_status status;        /* V_STATUS */
+} value;
+
+typedef struct eval_env {
+    const pc_plan *plan;
+    const dataset *ds;
+    int as_of;
+    uint32_t region;         /* ds region id */
+    const char *region_name;
+    arena *scratch;          /* for strings made while evaluating */
+    diag_sink *diags;        /* runtime errors (with the node's location) */
+    int depth;
+} eval_env;
+
+/* Evaluate e; runtime errors (a division by zero is NA, not an error) go to env->diags. */
+value eval_expr(eval_env *env, const expr *e);
+/* Format a value for people: "17.2 %", "NA", "true", "on_track". */
+void eval_format_value(const value *v, char *buf, size_t len);
+
+/* ---- whole-plan evaluation ---- */
+typedef struct ms_result {
+    const milestone *ms;
+    const target *target;
+    const indicator *ind;
+    const char *region;      /* interned in the dataset (or the plan's region string) */
+    const ms_owner *owner;
+    assess_result r;
+} ms_result;
+
+typedef enum { RS_UPCOMING, RS_DUE, RS_ON_TIME, RS_LATE, RS_MISSING } report_state;
+typedef struct report_result {
+    const report *rp;
+    const agency *from;      /* NULL: "all" with no submissions log to expand it */
+    date due;                /* the concrete deadline */
+    char period[16];         /* "2024", "2024S1", "2024-12-31" */
+    report_state state;
+    date submitted;          /* year 0: not submitted */
+} report_result;
+
+typedef struct alert_result {
+    const alert_decl *alert;
+    const char *region;
+    int fired;               /* 1 true, 0 false, -1 NA (not enough data) */
+} alert_result;
+
+typedef struct agency_card {
+    const agency *agency;
+    int counts[ST__COUNT];
+    int total;
+} agency_card;
+
+typedef struct eval_options {
+    int as_of;               /* 0: the latest year with any data */
+    const char *region;      /* NULL: the plan's region (or the only region in the data) */
+    int all_regions;
+    const char *submissions; /* path of a submissions log, or NULL */
+    int want_alerts;         /* evaluate alerts (needs expressions) */
+} eval_options;
+
+typedef struct eval_result {
+    const pc_plan *plan;
+    const dataset *ds;
+    arena *arena;
+    int as_of;
+    method method;
+    ms_result *ms;           /* sorted by region, then milestone id, in byte order */
+    size_t nms;
+    agency_card *cards;
+    int ncards;
+    report_result *reports;
+    size_t nreports;
+    alert_result *alerts;
+    size_t nalerts;
+    int counts[ST__COUNT];   /* over every milestone result */
+} eval_result;
+
+/* Returns 0, or -1 with errors in diags (an unknown region, an unreadable log, OOM). */
+int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
+              eval_result *out, diag_sink *diags);
+void eval_result_free(eval_result *r);
+
+/* The dataset spec a plan needs (indicators it uses, with their units). */
+int eval_spec(const pc_plan *plan, ds_spec *spec, arena *a);
+
+#endif
