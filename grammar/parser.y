@@ -821,6 +821,10 @@ ast_file *parse_text(const char *name, const char *text, size_t len, int line_of
         arena_free(a);
         return NULL;
     }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {   /* a byte-order mark */
+        text += 3;
+        len -= 3;
+    }
     memcpy(buf, text, len);
     buf[len] = buf[len + 1] = '\0';
     f->arena = a;

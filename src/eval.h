@@ -24,6 +24,8 @@ typedef struct value {
     pc_status status;        /* V_STATUS */
 } value;
 
+#define EVAL_NO_REGION UINT32_MAX   /* eval_env.region when the region has no data at all */
+
 typedef struct eval_env {
     const pc_plan *plan;
     const dataset *ds;
@@ -33,12 +35,22 @@ typedef struct eval_env {
     arena *scratch;          /* for strings made while evaluating */
     diag_sink *diags;        /* runtime errors (with the node's location) */
     int depth;
+    struct eval_cache *cache;/* NULL, or eval_cache_new(): memoizes region-independent
+                                results (min/max/avg/sum over all regions) */
 } eval_env;
 
 /* Evaluate e; runtime errors (a division by zero is NA, not an error) go to env->diags. */
 value eval_expr(eval_env *env, const expr *e);
 /* Format a value for people: "17.2 %", "NA", "true", "on_track". */
 void eval_format_value(const value *v, char *buf, size_t len);
+/* A cache for one (plan, dataset, as_of): make a new one when any of them changes. */
+struct eval_cache *eval_cache_new(void);
+void eval_cache_free(struct eval_cache *c);
+/* The annual series of an indicator (derived ones computed year by year) for a region id,
+ * years <= year_max, selectors as written (NULL: the total). Allocated in a; the view is
+ * empty when there is no data. Returns 0, -1 on OOM. */
+int eval_series(const pc_plan *plan, const dataset *ds, const indicator *ind, const series_ref *sel,
+                uint32_t region, int year_max, arena *a, ds_yearly *out);
 
 /* ---- whole-plan evaluation ---- */
 typedef struct ms_result {
@@ -58,6 +70,7 @@ typedef struct report_result {
     char period[16];         /* "2024", "2024S1", "2024-12-31" */
     report_state state;
     date submitted;          /* year 0: not submitted */
+    int days_late;           /* RS_LATE: days after the deadline; else 0 */
 } report_result;
 
 typedef struct alert_result {
@@ -77,7 +90,10 @@ typedef struct eval_options {
     const char *region;      /* NULL: the plan's region (or the only region in the data) */
     int all_regions;
     const char *submissions; /* path of a submissions log, or NULL */
-    int want_alerts;         /* evaluate alerts (needs expressions) */
+    int want_alerts;         /* ignored: alerts are always evaluated (kept for compatibility) */
+    date as_of_date;         /* year 0: 31 Dec of the as-of year (for the report calendar) */
+    const char *submissions_text;  /* the log's contents instead of reading the file (tests, */
+    size_t submissions_len;        /* REPL); submissions then names it in messages */
 } eval_options;
 
 typedef struct eval_result {
@@ -85,6 +101,7 @@ typedef struct eval_result {
     const dataset *ds;
     arena *arena;
     int as_of;
+    date as_of_date;         /* the calendar's as-of date */
     method method;
     ms_result *ms;           /* sorted by region, then milestone id, in byte order */
     size_t nms;

@@ -1,24 +1,380 @@
-/* main.c — the plancheck command line: parses arguments, runs a subcommand, prints
- * diagnostics and results, and maps outcomes to exit codes (0 ok, 1 --fail-on, 2 bad). */
+/* main.c — the plancheck command line: parses arguments, runs check / fmt / eval / repl,
+ * prints diagnostics and results, and maps outcomes to exit codes (0 ok, 1 a --fail-on
+ * status matched, 2 bad usage or invalid input). All real work is libplancheck's. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "parse.h"
+#include <unistd.h>
+#include "cli.h"
+#include "fileio.h"
+#include "fmt.h"
 #include "mem.h"
+
+enum { EXIT_OK = 0, EXIT_FAILON = 1, EXIT_BAD = 2 };
+
+static const char usage_text[] =
+    "usage: plancheck <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  check FILE...              parse and check .plan files (GCC-style diagnostics)\n"
+    "  fmt [-w] [--check] FILE... print the canonical layout (-w: rewrite the files)\n"
+    "  eval FILE --data CSV       assess every target against indicator data\n"
+    "       [--as-of YEAR] [--region NAME | --all-regions] [--submissions CSV]\n"
+    "       [--format text|json|csv|markdown|html] [--columns LIST] [--by-agency]\n"
+    "       [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
+    "  repl [FILE] [--data CSV]   explore a plan interactively\n"
+    "  help [COMMAND]             this text\n"
+    "  version                    print the version\n"
+    "\n"
+    "exit status: 0 success; 1 a --fail-on status matched; 2 bad usage or invalid input.\n"
+    "See docs/cli.md and docs/language.md.\n";
+
+int cli_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return 0;
+    return isatty(fileno(f));
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "plancheck%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'plancheck help' for usage.\n");
+    return EXIT_BAD;
+}
+
+/* ---- check ---- */
+
+static int cmd_check(int argc, char **argv)
+{
+    int quiet = 0, werror = 0;
+    static const struct option opts[] = {
+        {"quiet", no_argument, NULL, 'q'}, {"werror", no_argument, NULL, 'W'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+        if (c == 'q') quiet = 1;
+        else if (c == 'W') werror = 1;
+        else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
+        else return usage_error("check", "unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return usage_error("check", "%s", "no file given: plancheck check FILE...");
+    int status = EXIT_OK, color = cli_color(stderr);
+    for (int i = optind; i < argc; i++) {
+        pc_session *s = pc_session_new();
+        if (!s) {
+            fprintf(stderr, "plancheck: out of memory\n");
+            return EXIT_BAD;
+        }
+        int rc = pc_load_plan(s, argv[i]);
+        int nwarn = s->diags.nwarnings;
+        pc_print_diagnostics(s, stderr, color);
+        if (rc != 0 || (werror && nwarn)) {
+            status = EXIT_BAD;
+        } else if (!quiet) {
+            const pc_plan *p = s->plan;
+            printf("%s: ok: %d target%s, %d milestone%s, %d agenc%s, %d report%s, %d task%s\n", argv[i],
+                   p->ntargets, p->ntargets == 1 ? "" : "s", p->nmilestones, p->nmilestones == 1 ? "" : "s",
+                   p->nagencies, p->nagencies == 1 ? "y" : "ies", p->nreports, p->nreports == 1 ? "" : "s",
+                   p->ntasks, p->ntasks == 1 ? "" : "s");
+        }
+        pc_session_free(s);
+    }
+    return status;
+}
+
+/* ---- fmt ---- */
+
+static int cmd_fmt(int argc, char **argv)
+{
+    int write = 0, check = 0;
+    static const struct option opts[] = {
+        {"write", no_argument, NULL, 'w'}, {"check", no_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+wh", opts, NULL)) != -1) {
+        if (c == 'w') write = 1;
+        else if (c == 'c') check = 1;
+        else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
+        else return usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return usage_error("fmt", "%s", "no file given: plancheck fmt [-w] FILE...");
+    int status = EXIT_OK, color = cli_color(stderr);
+    for (int i = optind; i < argc; i++) {
+        char *text = NULL, err[512];
+        size_t len = 0;
+        if (fileio_read(argv[i], &text, &len, err, sizeof err) != 0) {
+            fprintf(stderr, "plancheck: %s\n", err);
+            status = EXIT_BAD;
+            continue;
+        }
+        diag_sink d;
+        diag_init(&d);
+        ast_file *f = parse_text(argv[i], text, len, 0, PARSE_FILE, &d, NULL);
+        if (!f || f->nerrors) {
+            diag_print(stderr, &d, color);
+            if (!f)
+                fprintf(stderr, "plancheck: out of memory\n");
+            else
+                fprintf(stderr, "%s: not formatted: fix the errors first\n", argv[i]);
+            status = EXIT_BAD;
+        } else {
+            size_t olen = 0;
+            char *out = fmt_render(f, &olen);
+            if (!out) {
+                fprintf(stderr, "plancheck: out of memory\n");
+                status = EXIT_BAD;
+            } else if (check) {
+                if (olen != len || memcmp(out, text, len) != 0) {
+                    printf("%s: not formatted\n", argv[i]);
+                    if (status == EXIT_OK)
+                        status = EXIT_FAILON;
+                }
+            } else if (write) {
+                if ((olen != len || memcmp(out, text, len) != 0) &&
+                    fileio_write_atomic(argv[i], out, olen, err, sizeof err) != 0) {
+                    fprintf(stderr, "plancheck: %s\n", err);
+                    status = EXIT_BAD;
+                }
+            } else if (fwrite(out, 1, olen, stdout) != olen) {
+                status = EXIT_BAD;
+            }
+            pc_free(out);
+        }
+        ast_file_free(f);
+        diag_free(&d);
+        pc_free(text);
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "plancheck: cannot write output: %s\n", strerror(errno));
+        return EXIT_BAD;
+    }
+    return status;
+}
+
+/* ---- eval ---- */
+
+static int parse_year_arg(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < 1900 || v > 2200)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* "off-track,missed" -> a set of statuses */
+static int parse_fail_on(const char *s, int *set)
+{
+    char buf[64];
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        if (n == 0 || n >= sizeof buf)
+            return -1;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        pc_status st;
+        if (assess_status_parse(buf, &st) != 0) {
+            fprintf(stderr, "plancheck eval: unknown status '%s' in --fail-on; statuses are: met, missed, "
+                            "achieved, on_track, at_risk, off_track, worsening, no_trend, no_data, maintained, broken\n", buf);
+            return -2;
+        }
+        set[st] = 1;
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    return 0;
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+    const char *data = NULL, *format = "text", *out_path = NULL, *color_opt = "auto";
+    eval_options eo;
+    memset(&eo, 0, sizeof eo);
+    eo.want_alerts = 1;
+    report_options ro;
+    memset(&ro, 0, sizeof ro);
+    int fail_on[ST__COUNT] = {0}, have_fail_on = 0;
+    enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR };
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, O_DATA}, {"as-of", required_argument, NULL, O_ASOF},
+        {"region", required_argument, NULL, O_REGION}, {"all-regions", no_argument, NULL, O_ALL},
+        {"format", required_argument, NULL, O_FORMAT}, {"fail-on", required_argument, NULL, O_FAILON},
+        {"columns", required_argument, NULL, O_COLUMNS}, {"by-agency", no_argument, NULL, O_BYAG},
+        {"submissions", required_argument, NULL, O_SUBS}, {"output", required_argument, NULL, O_OUT},
+        {"color", required_argument, NULL, O_COLOR}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DATA: data = optarg; break;
+        case O_ASOF:
+            if (parse_year_arg(optarg, &eo.as_of) != 0)
+                return usage_error("eval", "--as-of takes a year such as 2024, not '%s'", optarg);
+            break;
+        case O_REGION: eo.region = optarg; break;
+        case O_ALL: eo.all_regions = 1; break;
+        case O_FORMAT: format = optarg; break;
+        case O_FAILON: {
+            int r = parse_fail_on(optarg, fail_on);
+            if (r == -1)
+                return usage_error("eval", "--fail-on takes statuses separated by commas, not '%s'", optarg);
+            if (r < 0)
+                return EXIT_BAD;
+            have_fail_on = 1;
+            break;
+        }
+        case O_COLUMNS: ro.columns = optarg; break;
+        case O_BYAG: ro.by_agency = 1; break;
+        case O_SUBS: eo.submissions = optarg; break;
+        case 'o':
+        case O_OUT: out_path = optarg; break;
+        case O_COLOR: color_opt = optarg; break;
+        case 'h': fputs(usage_text, stdout); return EXIT_OK;
+        case ':': return usage_error("eval", "option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("eval", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("eval", "%s", "no plan file given: plancheck eval FILE --data CSV");
+    if (optind + 1 < argc)
+        return usage_error("eval", "one plan file at a time; unexpected '%s'", argv[optind + 1]);
+    if (eo.region && eo.all_regions)
+        return usage_error("eval", "%s", "--region and --all-regions cannot be used together");
+    if (report_parse_format(format, &ro.format) != 0)
+        return usage_error("eval", "unknown format '%s': use text, json, csv, markdown or html", format);
+    if (ro.columns && ro.format != FMT_CSV)
+        return usage_error("eval", "%s", "--columns goes with --format csv");
+    if (strcmp(color_opt, "always") == 0)
+        ro.color = 1;
+    else if (strcmp(color_opt, "never") == 0)
+        ro.color = 0;
+    else if (strcmp(color_opt, "auto") == 0)
+        ro.color = !out_path && cli_color(stdout);
+    else
+        return usage_error("eval", "--color takes auto, always or never, not '%s'", color_opt);
+
+    int dcolor = cli_color(stderr);
+    pc_session *s = pc_session_new();
+    if (!s) {
+        fprintf(stderr, "plancheck: out of memory\n");
+        return EXIT_BAD;
+    }
+    int status = EXIT_OK;
+    if (pc_load_plan(s, argv[optind]) != 0 || (data && session_load_data(s, data) != 0) ||
+        session_evaluate(s, &eo) != 0) {
+        pc_print_diagnostics(s, stderr, dcolor);
+        pc_session_free(s);
+        return EXIT_BAD;
+    }
+    pc_print_diagnostics(s, stderr, dcolor);   /* warnings */
+    if (!data)
+        fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
+
+    const char *err = NULL;
+    FILE *out = stdout;
+    fileio_atomic *fa = NULL;
+    char ebuf[512];
+    if (out_path) {
+        out = fileio_write_atomic_begin(out_path, &fa, ebuf, sizeof ebuf);
+        if (!out) {
+            fprintf(stderr, "plancheck: %s\n", ebuf);
+            pc_session_free(s);
+            return EXIT_BAD;
+        }
+    }
+    int wrc = report_write(out, &s->result, &ro, &err);
+    if (wrc != 0) {
+        if (err)
+            fprintf(stderr, "plancheck eval: %s\n", err);
+        else
+            fprintf(stderr, "plancheck: cannot write the report: %s\n", strerror(errno));
+        status = EXIT_BAD;
+    }
+    if (fa) {
+        if (status == EXIT_OK) {
+            if (fileio_write_atomic_commit(fa, ebuf, sizeof ebuf) != 0) {
+                fprintf(stderr, "plancheck: %s\n", ebuf);
+                status = EXIT_BAD;
+            }
+        } else {
+            fileio_write_atomic_abort(fa);
+        }
+    } else if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "plancheck: cannot write the report: %s\n", strerror(errno));
+        status = EXIT_BAD;
+    }
+    if (status == EXIT_OK && have_fail_on) {
+        for (int st = 0; st < ST__COUNT; st++)
+            if (fail_on[st] && s->result.counts[st])
+                status = EXIT_FAILON;
+    }
+    pc_session_free(s);
+    return status;
+}
+
+/* ---- repl ---- */
+
+static int cmd_repl(int argc, char **argv)
+{
+    const char *data = NULL;
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (c == 'd') data = optarg;
+        else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
+        else return usage_error("repl", "unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind + 1 < argc)
+        return usage_error("repl", "one plan file at a time; unexpected '%s'", argv[optind + 1]);
+    pc_session *s = pc_session_new();
+    if (!s) {
+        fprintf(stderr, "plancheck: out of memory\n");
+        return EXIT_BAD;
+    }
+    int rc = repl_main(s, optind < argc ? argv[optind] : NULL, data);
+    pc_session_free(s);
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) return 2;
-    FILE *f = fopen(argv[2], "rb");
-    if (!f) return 2;
-    static char buf[1 << 24];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    diag_sink d; diag_init(&d);
-    ast_file *a = parse_text(argv[2], buf, n, 0, PARSE_FILE, &d, NULL);
-    diag_print(stderr, &d, 0);
-    printf("%d decls, %d errors\n", a ? a->ndecls : -1, a ? a->nerrors : -1);
-    ast_file_free(a);
-    diag_free(&d);
-    return 0;
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_BAD;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fmt")) return cmd_fmt(argc - 1, argv + 1);
+    if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "repl")) return cmd_repl(argc - 1, argv + 1);
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("plancheck %s\n", PLANCHECK_VERSION);
+        return EXIT_OK;
+    }
+    const char *cmds[] = {"check", "fmt", "eval", "repl", "help", "version"};
+    const char *s = diag_suggest(cmd, cmds, 6);
+    if (s)
+        fprintf(stderr, "plancheck: unknown command '%s'; did you mean '%s'?\n", cmd, s);
+    else
+        fprintf(stderr, "plancheck: unknown command '%s'\n", cmd);
+    fputs("Try 'plancheck help' for usage.\n", stderr);
+    return EXIT_BAD;
 }

@@ -40,6 +40,7 @@ typedef struct parse_state {
     plan_meta dummy_plan;
     jmp_buf lex_jmp;         /* lex_init's way back from flex's fatal error */
     int lex_jmp_set;
+    void *lex_last_alloc;    /* lex_init's last allocation, freed if flex gives up */
 } parse_state;
 
 /* Parse text (copied into the file's arena). mode PARSE_REPL also accepts one bare

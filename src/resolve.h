@@ -29,6 +29,7 @@ typedef struct pc_plan {
     let_decl **lets;         int nlets;
     alert_decl **alerts;     int nalerts;
     strmap *agency_map, *indicator_map, *target_map, *let_map, *milestone_map;
+    struct let_state *let_states;               /* the checker's work list for lets */
 } pc_plan;
 
 /* Check files[0..n) together as one plan. Returns the plan (NULL only when out of memory);
