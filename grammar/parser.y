@@ -851,6 +851,7 @@ ast_file *parse_text(const char *name, const char *text, size_t len, int line_of
         arena_free(a);
         return NULL;
     }
+    ps.scan_end = scan + len;
     int rc = pcyyparse(scanner, &ps);
     lex_destroy(scanner);
     pc_free(scan);

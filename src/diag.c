@@ -165,8 +165,10 @@ void diag_print_one(FILE *f, const diag *d, int color)
 {
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     if (d->file) {
-        fprintf(f, "%s%s:%d:", bold, d->file, d->line);
-        if (d->col > 0)
+        fprintf(f, "%s%s:", bold, d->file);
+        if (d->line > 0)
+            fprintf(f, "%d:", d->line);
+        if (d->line > 0 && d->col > 0)
             fprintf(f, "%d:", d->col);
         fprintf(f, "%s ", reset);
     }

@@ -57,7 +57,7 @@ static int cmd_check(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         if (c == 'q') quiet = 1;
         else if (c == 'W') werror = 1;
         else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
@@ -99,7 +99,7 @@ static int cmd_fmt(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+wh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "wh", opts, NULL)) != -1) {
         if (c == 'w') write = 1;
         else if (c == 'c') check = 1;
         else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
@@ -216,7 +216,7 @@ static int cmd_eval(int argc, char **argv)
         {"color", required_argument, NULL, O_COLOR}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case O_DATA: data = optarg; break;
         case O_ASOF:
@@ -333,7 +333,7 @@ static int cmd_repl(int argc, char **argv)
         {"data", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'd') data = optarg;
         else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
         else return usage_error("repl", "unknown option '%s'", argv[optind - 1]);

@@ -40,7 +40,8 @@ typedef struct parse_state {
     plan_meta dummy_plan;
     jmp_buf lex_jmp;         /* lex_init's way back from flex's fatal error */
     int lex_jmp_set;
-    void *lex_last_alloc;    /* lex_init's last allocation, freed if flex gives up */
+    void *lex_last_alloc;
+    const char *scan_end;    /* one past the last byte of input in the scan buffer */    /* lex_init's last allocation, freed if flex gives up */
 } parse_state;
 
 /* Parse text (copied into the file's arena). mode PARSE_REPL also accepts one bare

@@ -97,7 +97,10 @@ int pc_load_plan(pc_session *s, const char *path)
     char *text = NULL, err[256];
     size_t len = 0;
     if (fileio_read(path, &text, &len, err, sizeof err) != 0) {
-        diag_at(&s->diags, DIAG_ERROR, NULL, "%s", err);
+        /* fileio says "PATH: reason"; the diagnostic shows the path in front already */
+        size_t pl = strlen(path);
+        const char *reason = strncmp(err, path, pl) == 0 && strncmp(err + pl, ": ", 2) == 0 ? err + pl + 2 : err;
+        diag_line(&s->diags, DIAG_ERROR, path, 0, 0, NULL, 0, "cannot read the plan: %s", reason);
         return -1;
     }
     int rc = pc_load_plan_text(s, path, text, len);
