@@ -95,7 +95,7 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %token <str> IS "is" BETTER "better" DIMENSIONS "dimensions" BY "by" MAINTAIN "maintain"
 %token <str> FROM "from" TO "to" DECREASE "decrease" INCREASE "increase" YEAR "year"
 %token <str> FOR "for" WITH "with" EVERY "every" MONTHS "months" ONCE "once" ALL "all"
-%token <str> LEAD "lead" DUE "due" WHEN "when" AND "and" OR "or" NOT "not"
+%token <str> VIA "via" LEAD "lead" DUE "due" WHEN "when" AND "and" OR "or" NOT "not"
 %token <str> TRUE "true" FALSE "false" NA "NA" PER "per" PER_N "per N"
 %token LE "<=" GE ">=" EQEQ "==" NE "!=" PERMILLE "‰"
 
@@ -355,15 +355,20 @@ ident_list
 
 /* ---- report ---- */
 report_decl
-    : REPORT report_freq BY deadlines FROM report_from TO IDENT opt_string
+    : REPORT report_freq BY deadlines FROM report_from TO IDENT opt_via opt_string
                              { $$ = mk_decl(ps, D_REPORT, &@$);
                                if ($$) { report *r = &$$->as.report; *r = ps->cur_report;
                                  r->ndeadlines = $4.n; r->deadlines = arena_alloc(ps->a, sizeof(date) * (size_t)$4.n);
                                  if (r->deadlines) { int i = 0; for (plist_node *n = $4.head; n; n = n->next) r->deadlines[i++] = *(date *)n->p; }
                                  else ps->oom = 1;
                                  if ($6.n == 0) r->from_all = 1; else r->from = list_names(ps, &$6, &r->nfrom);
-                                 r->to = mk_name($8, &@8); r->label = $9; }
+                                 r->to = mk_name($8, &@8); r->label = $10; }
                                memset(&ps->cur_report, 0, sizeof ps->cur_report); }
+    ;
+
+opt_via
+    : %empty
+    | VIA IDENT              { ps->cur_report.via = mk_name($2, &@2); }
     ;
 
 report_freq

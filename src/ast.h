@@ -163,6 +163,7 @@ typedef struct report {
     name_ref *from;
     int nfrom;
     name_ref to;
+    name_ref via;                      /* optional: the body it goes through ("qua Sở …") */
     const char *label;
     const char *gen_id;                /* "R1", "R2", … in file order (resolve) */
 } report;

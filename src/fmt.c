@@ -576,6 +576,10 @@ static void render_report(fmt_state *F, const decl *d)
         put_names(b, r->from, r->nfrom);
     sb_puts(b, " to ");
     sb_puts(b, r->to.name);
+    if (r->via.name) {
+        sb_puts(b, " via ");
+        sb_puts(b, r->via.name);
+    }
     if (r->label) {
         sb_puts(b, " ");
         put_string(b, r->label);

@@ -725,6 +725,11 @@ static void check_report(rctx *rc, report *r, int n)
     for (int i = 0; i < r->nfrom; i++)
         need_agency(rc, &r->from[i]);
     need_agency(rc, &r->to);
+    if (r->via.name) {
+        need_agency(rc, &r->via);
+        if (strcmp(r->via.name, r->to.name) == 0)
+            WARN(rc, &r->via.loc, "the report goes to %s already; 'via %s' says nothing more", r->to.name, r->via.name);
+    }
     for (int i = 0; i < r->ndeadlines; i++) {
         date *d = &r->deadlines[i];
         if (!d->month)

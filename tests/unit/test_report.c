@@ -1,0 +1,810 @@
+/* test_report.c — unit tests of the report writers (src/report*.c): exact JSON and CSV
+ * against golden strings, key content of text/Markdown/HTML, escaping in every format,
+ * NaN and -0.0, bad CSV columns, write and allocation failures. Results are built by hand. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mem.h"
+#include "report.h"
+
+/* ---- a hand-built plan and result ---- */
+
+typedef struct fixture {
+    plan_meta meta;
+    agency doh, dolisa;
+    agency *agencies[2];
+    indicator stunting, u5mr, enrol5, obesity, marriages;
+    milestone ct4_ms[2], t1_ms[1], t2_ms[1], t3_ms[1];
+    selector t3_sel[1];
+    target ct4, t1, t2, t3, ct13;
+    target *targets[5];
+    const agency *with_dolisa[1];
+    ms_owner own_doh, own_dolisa, own_none;
+    pc_plan plan;
+    int broken[2];
+    ms_result ms[6];
+    agency_card cards[2];
+    report rp[2];
+    report_result reports[2];
+    alert_decl alert[2];
+    alert_result alerts[3];
+    eval_result r;
+} fixture;
+
+static fixture fx;
+
+static const unit U_PCT = {UNIT_PERCENT, 100, NULL};
+static const unit U_PER1000 = {UNIT_PERMILLE, 1000, NULL};
+static const unit U_BARE = {UNIT_BARE, 0, NULL};
+
+static quantity qty(double v, const char *text, unit u)
+{
+    quantity q;
+    memset(&q, 0, sizeof q);
+    q.value = v;
+    q.text = text;
+    q.u = u;
+    return q;
+}
+
+static void ind(indicator *i, const char *id, const char *name, unit u)
+{
+    i->id.name = id;
+    i->name = name;
+    i->u = u;
+    i->has_unit = 1;
+}
+
+static milestone by_ms(const char *id, cmp_op c, quantity q, int year, target *t)
+{
+    milestone m;
+    memset(&m, 0, sizeof m);
+    m.kind = MS_BY;
+    m.cmp = c;
+    m.q = q;
+    m.year = year;
+    m.id = id;
+    m.target = t;
+    return m;
+}
+
+static assess_result res(pc_status st)
+{
+    assess_result a;
+    memset(&a, 0, sizeof a);
+    a.status = st;
+    a.method = METHOD_CR;
+    a.base_value = a.latest_value = a.deadline_value = NAN;
+    a.actual_rate = a.required_rate = a.ratio = a.projected = NAN;
+    return a;
+}
+
+static void build(void)
+{
+    fixture *f = &fx;
+    memset(f, 0, sizeof *f);
+    f->meta.id = "77/KH-UBND";
+    f->meta.title = "Kế hoạch thực hiện Chỉ thị 28-CT/TW";
+    f->meta.region = "Bắc Giang";
+
+    f->doh.id.name = "DOH";
+    f->doh.name = "Sở Y tế";
+    f->dolisa.id.name = "DOLISA";
+    f->dolisa.name = "Sở Lao động - Thương binh và Xã hội";
+    f->agencies[0] = &f->doh;
+    f->agencies[1] = &f->dolisa;
+
+    ind(&f->stunting, "stunting", "Tỷ lệ suy dinh dưỡng thể thấp còi", U_PCT);
+    ind(&f->u5mr, "u5mr", NULL, U_PER1000);
+    ind(&f->enrol5, "enrol5", NULL, U_PCT);
+    ind(&f->obesity, "obesity", NULL, U_PCT);
+    ind(&f->marriages, "child_marriages", NULL, U_BARE);
+    f->marriages.has_unit = 0;
+
+    /* target CT4 "Chỉ tiêu 4": stunting < 17% by 2025, < 12% by 2030 */
+    f->ct4.id.name = f->ct4.gen_id = "CT4";
+    f->ct4.label = "Chỉ tiêu 4";
+    f->ct4.series.ind.name = "stunting";
+    f->ct4_ms[0] = by_ms("CT4/2025", CMP_LT, qty(17, "17", U_PCT), 2025, &f->ct4);
+    f->ct4_ms[1] = by_ms("CT4/2030", CMP_LT, qty(12, "12", U_PCT), 2030, &f->ct4);
+    f->ct4.ms = f->ct4_ms;
+    f->ct4.nms = 2;
+    /* target : u5mr < 18.5 per 1000 by 2025 */
+    f->t1.gen_id = "T1";
+    f->t1.series.ind.name = "u5mr";
+    f->t1_ms[0] = by_ms("T1/2025", CMP_LT, qty(18.5, "18.5", U_PER1000), 2025, &f->t1);
+    f->t1.ms = f->t1_ms;
+    f->t1.nms = 1;
+    /* target : enrol5 >= 100% maintain from 2020 */
+    f->t2.gen_id = "T2";
+    f->t2.series.ind.name = "enrol5";
+    f->t2_ms[0] = by_ms("T2/maintain", CMP_GE, qty(100, "100", U_PCT), 0, &f->t2);
+    f->t2_ms[0].kind = MS_MAINTAIN;
+    f->t2_ms[0].from = 2020;
+    f->t2.ms = f->t2_ms;
+    f->t2.nms = 1;
+    /* target : obesity[area = "rural"] < 5% by 2025 */
+    f->t3.gen_id = "T3";
+    f->t3.series.ind.name = "obesity";
+    f->t3_sel[0].dim.name = "area";
+    f->t3_sel[0].value = "rural";
+    f->t3.series.sels = f->t3_sel;
+    f->t3.series.nsels = 1;
+    f->t3_ms[0] = by_ms("T3/2025", CMP_LT, qty(5, "5", U_PCT), 2025, &f->t3);
+    f->t3.ms = f->t3_ms;
+    f->t3.nms = 1;
+    /* target CT13 "Tảo hôn": child_marriages decrease by 2% to 3% per year from 2025 to 2030 */
+    f->ct13.id.name = f->ct13.gen_id = "CT13";
+    f->ct13.label = "Tảo hôn";
+    f->ct13.series.ind.name = "child_marriages";
+    f->ct13.kind = TG_RATE;
+    f->ct13.rate_lo = qty(2, "2", U_PCT);
+    f->ct13.rate_hi = qty(3, "3", U_PCT);
+    f->ct13.has_rate_hi = 1;
+    f->ct13.rate_from = 2025;
+    f->ct13.rate_to = 2030;
+    /* as resolve makes it: an MS_BY milestone named CT13/rate, due at the window's end */
+    f->ct13.rate_ms = by_ms("CT13/rate", CMP_LE, qty(2, "2", U_PCT), 2030, &f->ct13);
+    f->ct13.rate_ms.from = 2025;
+    f->ct13.rate_ms.to = 2030;
+
+    f->targets[0] = &f->ct4;
+    f->targets[1] = &f->t1;
+    f->targets[2] = &f->t2;
+    f->targets[3] = &f->t3;
+    f->targets[4] = &f->ct13;
+
+    f->with_dolisa[0] = &f->dolisa;
+    f->own_doh.lead = &f->doh;
+    f->own_doh.with = f->with_dolisa;
+    f->own_doh.nwith = 1;
+    f->own_dolisa.lead = &f->dolisa;
+
+    f->plan.meta = &f->meta;
+    f->plan.agencies = f->agencies;
+    f->plan.nagencies = 2;
+    f->plan.targets = f->targets;
+    f->plan.ntargets = 5;
+
+    /* results, sorted by region then milestone id (byte order) */
+    const char *bg = "Bắc Giang";
+    ms_result *m = f->ms;
+    m[0] = (ms_result){&f->ct13.rate_ms, &f->ct13, &f->marriages, bg, &f->own_dolisa, res(ST_OFF_TRACK)};
+    f->broken[0] = 2027;
+    m[0].r.nbroken = 1;
+    m[0].r.broken = f->broken;
+    m[0].r.base_year = 2025, m[0].r.base_value = 120;
+    m[0].r.latest_year = 2027, m[0].r.latest_value = 118;
+
+    m[1] = (ms_result){&f->ct4_ms[0], &f->ct4, &f->stunting, bg, &f->own_doh, res(ST_ON_TRACK)};
+    m[1].r.base_year = 2020, m[1].r.base_value = 19.6;
+    m[1].r.latest_year = 2023, m[1].r.latest_value = 18.0;
+    m[1].r.actual_rate = -0.02803, m[1].r.required_rate = -0.02864;
+    m[1].r.ratio = 0.979, m[1].r.projected = 17.49;
+
+    m[2] = (ms_result){&f->ct4_ms[1], &f->ct4, &f->stunting, bg, &f->own_doh, res(ST_AT_RISK)};
+    m[2].r.base_year = 2020, m[2].r.base_value = 19.6;
+    m[2].r.latest_year = 2023, m[2].r.latest_value = 18.0;
+    m[2].r.actual_rate = 0, m[2].r.required_rate = -0.04;
+    m[2].r.ratio = -0.0, m[2].r.projected = 18.0000004;
+
+    m[3] = (ms_result){&f->t1_ms[0], &f->t1, &f->u5mr, bg, &f->own_doh, res(ST_NO_DATA)};
+
+    m[4] = (ms_result){&f->t2_ms[0], &f->t2, &f->enrol5, bg, &f->own_none, res(ST_BROKEN)};
+    f->broken[1] = 2022;
+    m[4].r.nbroken = 1;
+    m[4].r.broken = &f->broken[1];
+    m[4].r.base_year = 2020, m[4].r.base_value = 100;
+    m[4].r.latest_year = 2023, m[4].r.latest_value = 99.5;
+
+    m[5] = (ms_result){&f->t3_ms[0], &f->t3, &f->obesity, bg, &f->own_doh, res(ST_ACHIEVED)};
+    m[5].r.method = METHOD_PROJECTION;
+    m[5].r.base_year = 2020, m[5].r.base_value = 6;
+    m[5].r.latest_year = 2023, m[5].r.latest_value = 4.1;
+
+    f->cards[0].agency = &f->doh;
+    f->cards[0].counts[ST_ON_TRACK] = 1;
+    f->cards[0].counts[ST_AT_RISK] = 1;
+    f->cards[0].counts[ST_NO_DATA] = 1;
+    f->cards[0].counts[ST_ACHIEVED] = 1;
+    f->cards[0].total = 4;
+    f->cards[1].agency = &f->dolisa;
+    f->cards[1].counts[ST_OFF_TRACK] = 1;
+    f->cards[1].total = 1;
+
+    /* report every year by 30 Nov from all to DOLISA; report once by 2025-06-30 from DOLISA to PPC "Sơ kết" */
+    f->rp[0].kind = RP_YEARLY;
+    f->rp[0].from_all = 1;
+    f->rp[0].to.name = "DOLISA";
+    f->rp[0].gen_id = "R1";
+    f->rp[1].kind = RP_ONCE;
+    f->rp[1].to.name = "PPC";
+    f->rp[1].label = "Sơ kết";
+    f->rp[1].gen_id = "R2";
+    f->reports[0] = (report_result){.rp = &f->rp[0], .from = &f->doh, .due = {.year = 2024, .month = 11, .day = 30},
+                                    .period = "2024", .state = RS_LATE,
+                                    .submitted = {.year = 2024, .month = 12, .day = 5}, .days_late = 5};
+    f->reports[1] = (report_result){.rp = &f->rp[1], .from = &f->dolisa, .due = {.year = 2025, .month = 6, .day = 30},
+                                    .period = "2025-06-30", .state = RS_UPCOMING};
+
+    f->alert[0].message = "Stunting rose last year";
+    f->alert[0].to.name = "DOH";
+    f->alert[1].message = "Quiet";
+    f->alerts[0] = (alert_result){&f->alert[0], bg, 1};
+    f->alerts[1] = (alert_result){&f->alert[1], bg, 0};
+    f->alerts[2] = (alert_result){&f->alert[1], "Hà Nội", -1};
+
+    eval_result *r = &f->r;
+    r->plan = &f->plan;
+    r->as_of = 2024;
+    r->method = METHOD_CR;
+    r->ms = f->ms;
+    r->nms = 6;
+    r->cards = f->cards;
+    r->ncards = 2;
+    r->reports = f->reports;
+    r->nreports = 2;
+    r->alerts = f->alerts;
+    r->nalerts = 3;
+    for (size_t i = 0; i < r->nms; i++)
+        r->counts[r->ms[i].r.status]++;
+}
+
+static char *render(const eval_result *r, report_format fmt, const char *columns, int *rc,
+                    const char **err)
+{
+    report_options o = {fmt, 0, 0, columns};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    const char *e = NULL;
+    *rc = report_write(f, r, &o, &e);
+    fclose(f);
+    if (err)
+        *err = e;
+    return buf;
+}
+
+static char *render_ok(const eval_result *r, report_format fmt, const char *columns)
+{
+    int rc;
+    const char *err;
+    char *s = render(r, fmt, columns, &rc, &err);
+    cr_assert_eq(rc, 0, "report_write failed: %s", err ? err : strerror(errno));
+    return s;
+}
+
+__attribute__((noinline)) static char *render_opts(const eval_result *r, report_options o)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, r, &o, NULL), 0);
+    fclose(f);
+    return buf;
+}
+
+TestSuite(report, .init = build);
+
+/* ---- format names ---- */
+
+Test(report, parse_format)
+{
+    report_format f = FMT_TEXT;
+    cr_assert_eq(report_parse_format("json", &f), 0);
+    cr_assert_eq(f, FMT_JSON);
+    cr_assert_eq(report_parse_format("csv", &f), 0);
+    cr_assert_eq(f, FMT_CSV);
+    cr_assert_eq(report_parse_format("markdown", &f), 0);
+    cr_assert_eq(f, FMT_MARKDOWN);
+    cr_assert_eq(report_parse_format("md", &f), 0);
+    cr_assert_eq(f, FMT_MARKDOWN);
+    cr_assert_eq(report_parse_format("html", &f), 0);
+    cr_assert_eq(f, FMT_HTML);
+    cr_assert_eq(report_parse_format("text", &f), 0);
+    cr_assert_eq(f, FMT_TEXT);
+    cr_assert_eq(report_parse_format("xml", &f), -1);
+    cr_assert_eq(report_parse_format("JSON ", &f), -1);
+    cr_assert_eq(report_parse_format(NULL, &f), -1);
+}
+
+/* ---- CSV ---- */
+
+Test(report, csv_default_golden)
+{
+    char *s = render_ok(&fx.r, FMT_CSV, NULL);
+    cr_assert_str_eq(s, "region,milestone,status,ratio,projected\n"
+                        "Bắc Giang,CT13/rate,off_track,,\n"
+                        "Bắc Giang,CT4/2025,on_track,0.979000,17.490000\n"
+                        "Bắc Giang,CT4/2030,at_risk,0.000000,18.000000\n"
+                        "Bắc Giang,T1/2025,no_data,,\n"
+                        "Bắc Giang,T2/maintain,broken,,\n"
+                        "Bắc Giang,T3/2025,achieved,,\n");
+    free(s);
+}
+
+Test(report, csv_header_only_when_empty)
+{
+    fx.r.nms = 0;
+    char *s = render_ok(&fx.r, FMT_CSV, NULL);
+    cr_assert_str_eq(s, "region,milestone,status,ratio,projected\n");
+    free(s);
+}
+
+Test(report, csv_printf_exact_and_negative_zero)
+{
+    /* ties and near-ties as printf("%.6f") rounds them; -0.0 and tiny negatives print 0 */
+    const double xs[] = {0.5, 2.5e-7, 1.0000005, -0.0, -1e-9, -0.25, 123456.1234565, 1e15 / 3};
+    char expect[4096] = "region,milestone,status,ratio,projected\n", line[256];
+    ms_result one[8];
+    for (int i = 0; i < 8; i++) {
+        one[i] = fx.ms[1];
+        one[i].r.ratio = xs[i];
+        one[i].r.projected = -xs[i];
+        char a[64], b[64];
+        snprintf(a, sizeof a, "%.6f", xs[i]);
+        snprintf(b, sizeof b, "%.6f", -xs[i]);
+        snprintf(line, sizeof line, "Bắc Giang,CT4/2025,on_track,%s,%s\n",
+                 strcmp(a, "-0.000000") ? a : "0.000000", strcmp(b, "-0.000000") ? b : "0.000000");
+        strcat(expect, line);
+    }
+    fx.r.ms = one;
+    fx.r.nms = 8;
+    char *s = render_ok(&fx.r, FMT_CSV, NULL);
+    cr_assert_str_eq(s, expect);
+    cr_assert_null(strstr(s, "-0.000000"));
+    free(s);
+}
+
+Test(report, csv_quoting_and_formula_guard)
+{
+    ms_result m[4];
+    for (int i = 0; i < 4; i++)
+        m[i] = fx.ms[3];
+    m[0].region = "=HYPERLINK(\"x\")";
+    m[1].region = "-0.5";            /* a number: no guard */
+    m[2].region = "Ha Noi, \"the capital\"\nnorth";
+    m[3].region = "@SUM(A1)";
+    fx.r.ms = m;
+    fx.r.nms = 4;
+    char *s = render_ok(&fx.r, FMT_CSV, NULL);
+    cr_assert_str_eq(s, "region,milestone,status,ratio,projected\n"
+                        "\"'=HYPERLINK(\"\"x\"\")\",T1/2025,no_data,,\n"
+                        "-0.5,T1/2025,no_data,,\n"
+                        "\"Ha Noi, \"\"the capital\"\"\nnorth\",T1/2025,no_data,,\n"
+                        "'@SUM(A1),T1/2025,no_data,,\n");
+    free(s);
+}
+
+Test(report, csv_columns_selected)
+{
+    char *s = render_ok(&fx.r, FMT_CSV,
+                        "milestone, target,indicator,series,comparison,threshold,unit,deadline,lead,coordinators");
+    cr_assert_str_eq(s, "milestone,target,indicator,series,comparison,threshold,unit,deadline,lead,coordinators\n"
+                        "CT13/rate,CT13,child_marriages,,,2,%,,DOLISA,\n"
+                        "CT4/2025,CT4,stunting,,<,17,%,2025,DOH,DOLISA\n"
+                        "CT4/2030,CT4,stunting,,<,12,%,2030,DOH,DOLISA\n"
+                        "T1/2025,T1,u5mr,,<,18.5,per 1000,2025,DOH,DOLISA\n"
+                        "T2/maintain,T2,enrol5,,>=,100,%,,,\n"
+                        "T3/2025,T3,obesity,area=rural,<,5,%,2025,DOH,DOLISA\n");
+    free(s);
+}
+
+Test(report, csv_columns_numbers)
+{
+    char *s = render_ok(&fx.r, FMT_CSV,
+                        "milestone,status,method,baseline_year,baseline_value,latest_year,latest_value,"
+                        "actual_rate,required_rate,ratio,projected,broken_years");
+    cr_assert_str_eq(s, "milestone,status,method,baseline_year,baseline_value,latest_year,latest_value,"
+                        "actual_rate,required_rate,ratio,projected,broken_years\n"
+                        "CT13/rate,off_track,cr,2025,120,2027,118,,,,,2027\n"
+                        "CT4/2025,on_track,cr,2020,19.6,2023,18,-0.028030,-0.028640,0.979000,17.490000,\n"
+                        "CT4/2030,at_risk,cr,2020,19.6,2023,18,0.000000,-0.040000,0.000000,18.000000,\n"
+                        "T1/2025,no_data,cr,,,,,,,,,\n"
+                        "T2/maintain,broken,cr,2020,100,2023,99.5,,,,,2022\n"
+                        "T3/2025,achieved,projection,2020,6,2023,4.1,,,,,\n");
+    free(s);
+}
+
+Test(report, csv_columns_all)
+{
+    char *s = render_ok(&fx.r, FMT_CSV, "all");
+    const char *head = "region,milestone,target,indicator,series,comparison,threshold,unit,deadline,"
+                       "status,method,baseline_year,baseline_value,latest_year,latest_value,"
+                       "actual_rate,required_rate,ratio,projected,lead,coordinators,broken_years\n";
+    cr_assert_eq(strncmp(s, head, strlen(head)), 0, "%s", s);
+    cr_assert(strstr(s, "\nBắc Giang,T3/2025,T3,obesity,area=rural,<,5,%,2025,achieved,projection,"
+                        "2020,6,2023,4.1,,,,,DOH,DOLISA,\n"), "%s", s);
+    free(s);
+}
+
+Test(report, csv_unknown_column)
+{
+    int rc;
+    const char *err = NULL;
+    char *s = render(&fx.r, FMT_CSV, "region,stauts", &rc, &err);
+    cr_assert_eq(rc, -1);
+    cr_assert_not_null(err);
+    cr_assert(strstr(err, "'stauts'"), "%s", err);
+    cr_assert(strstr(err, "valid columns: region, milestone,"), "%s", err);
+    cr_assert(strstr(err, "broken_years, all"), "%s", err);
+    cr_assert_str_eq(s, "");   /* nothing written */
+    free(s);
+
+    s = render(&fx.r, FMT_CSV, "region,,status", &rc, &err);
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(err, "empty CSV column name"), "%s", err);
+    free(s);
+}
+
+Test(report, csv_many_rows_chunked)
+{
+    /* more than one buffer's worth: every row arrives, in order */
+    size_t n = 50000;
+    ms_result *m = malloc(n * sizeof *m);
+    for (size_t i = 0; i < n; i++) {
+        m[i] = fx.ms[1];
+        m[i].r.ratio = (double)i / 8;
+    }
+    fx.r.ms = m;
+    fx.r.nms = n;
+    char *s = render_ok(&fx.r, FMT_CSV, NULL);
+    size_t lines = 0;
+    for (const char *p = s; *p; p++)
+        lines += *p == '\n';
+    cr_assert_eq(lines, n + 1);
+    cr_assert(strstr(s, "\nBắc Giang,CT4/2025,on_track,6249.875000,17.490000\n"));
+    free(s);
+    free(m);
+}
+
+/* ---- JSON ---- */
+
+static const char json_golden[] =
+    "{\n"
+    "  \"plan\": \"77/KH-UBND\",\n"
+    "  \"as_of\": 2024,\n"
+    "  \"milestones\": [\n"
+    "    {\"id\": \"CT13/rate\", \"target\": \"CT13\", \"indicator\": \"child_marriages\", \"region\": \"Bắc Giang\", "
+    "\"comparison\": null, \"threshold\": 2, \"unit\": \"%\", \"deadline\": null, \"status\": \"off_track\", "
+    "\"baseline\": {\"year\": 2025, \"value\": 120}, \"latest\": {\"year\": 2027, \"value\": 118}, "
+    "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, \"projected\": null, "
+    "\"lead\": \"DOLISA\", \"coordinators\": [], \"kind\": \"rate\", \"label\": \"Tảo hôn\", "
+    "\"rate\": {\"change\": \"decrease\", \"min\": 2, \"max\": 3, \"from\": 2025, \"to\": 2030}, "
+    "\"broken_years\": [2027]},\n"
+    "    {\"id\": \"CT4/2025\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
+    "\"comparison\": \"<\", \"threshold\": 17, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"on_track\", "
+    "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
+    "\"method\": \"cr\", \"actual_rate\": -0.02803, \"required_rate\": -0.02864, \"ratio\": 0.979, "
+    "\"projected\": 17.49, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"label\": \"Chỉ tiêu 4\"},\n"
+    "    {\"id\": \"CT4/2030\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
+    "\"comparison\": \"<\", \"threshold\": 12, \"unit\": \"%\", \"deadline\": 2030, \"status\": \"at_risk\", "
+    "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
+    "\"method\": \"cr\", \"actual_rate\": 0, \"required_rate\": -0.04, \"ratio\": 0, "
+    "\"projected\": 18.0000004, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"label\": \"Chỉ tiêu 4\"},\n"
+    "    {\"id\": \"T1/2025\", \"target\": \"T1\", \"indicator\": \"u5mr\", \"region\": \"Bắc Giang\", "
+    "\"comparison\": \"<\", \"threshold\": 18.5, \"unit\": \"per 1000\", \"deadline\": 2025, \"status\": \"no_data\", "
+    "\"baseline\": null, \"latest\": null, "
+    "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
+    "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"label\": null},\n"
+    "    {\"id\": \"T2/maintain\", \"target\": \"T2\", \"indicator\": \"enrol5\", \"region\": \"Bắc Giang\", "
+    "\"comparison\": \">=\", \"threshold\": 100, \"unit\": \"%\", \"deadline\": null, \"status\": \"broken\", "
+    "\"baseline\": {\"year\": 2020, \"value\": 100}, \"latest\": {\"year\": 2023, \"value\": 99.5}, "
+    "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
+    "\"projected\": null, \"lead\": null, \"coordinators\": [], \"kind\": \"maintain\", "
+    "\"label\": null, \"from\": 2020, \"to\": null, \"broken_years\": [2022]},\n"
+    "    {\"id\": \"T3/2025\", \"target\": \"T3\", \"indicator\": \"obesity\", \"region\": \"Bắc Giang\", "
+    "\"series\": {\"area\": \"rural\"}, "
+    "\"comparison\": \"<\", \"threshold\": 5, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"achieved\", "
+    "\"baseline\": {\"year\": 2020, \"value\": 6}, \"latest\": {\"year\": 2023, \"value\": 4.1}, "
+    "\"method\": \"projection\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
+    "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"label\": null}\n"
+    "  ],\n"
+    "  \"agencies\": [\n"
+    "    {\"id\": \"DOH\", \"name\": \"Sở Y tế\", \"counts\": {\"achieved\": 1, \"on_track\": 1, "
+    "\"at_risk\": 1, \"no_data\": 1}, \"total\": 4},\n"
+    "    {\"id\": \"DOLISA\", \"name\": \"Sở Lao động - Thương binh và Xã hội\", "
+    "\"counts\": {\"off_track\": 1}, \"total\": 1}\n"
+    "  ],\n"
+    "  \"reports\": [\n"
+    "    {\"id\": \"R1\", \"label\": null, \"from\": \"DOH\", \"to\": \"DOLISA\", \"due\": \"2024-11-30\", "
+    "\"period\": \"2024\", \"state\": \"late\", \"submitted\": \"2024-12-05\", \"days_late\": 5, \"via\": null},\n"
+    "    {\"id\": \"R2\", \"label\": \"Sơ kết\", \"from\": \"DOLISA\", \"to\": \"PPC\", \"due\": \"2025-06-30\", "
+    "\"period\": \"2025-06-30\", \"state\": \"upcoming\", \"submitted\": null, \"days_late\": null, \"via\": null}\n"
+    "  ],\n"
+    "  \"alerts\": [\n"
+    "    {\"message\": \"Stunting rose last year\", \"region\": \"Bắc Giang\", \"to\": \"DOH\", \"fired\": true},\n"
+    "    {\"message\": \"Quiet\", \"region\": \"Bắc Giang\", \"to\": null, \"fired\": false},\n"
+    "    {\"message\": \"Quiet\", \"region\": \"Hà Nội\", \"to\": null, \"fired\": null}\n"
+    "  ],\n"
+    "  \"title\": \"Kế hoạch thực hiện Chỉ thị 28-CT/TW\",\n"
+    "  \"method\": \"cr\",\n"
+    "  \"counts\": {\"achieved\": 1, \"on_track\": 1, \"at_risk\": 1, \"off_track\": 1, \"no_data\": 1, "
+    "\"broken\": 1}\n"
+    "}\n";
+
+Test(report, json_golden)
+{
+    char *s = render_ok(&fx.r, FMT_JSON, NULL);
+    cr_assert_str_eq(s, json_golden);
+    free(s);
+}
+
+Test(report, json_empty_arrays)
+{
+    fx.r.nms = fx.r.nreports = fx.r.nalerts = 0;
+    fx.r.ncards = 0;
+    fx.r.as_of = 0;
+    memset(fx.r.counts, 0, sizeof fx.r.counts);
+    fx.plan.meta = NULL;
+    char *s = render_ok(&fx.r, FMT_JSON, NULL);
+    cr_assert_str_eq(s, "{\n  \"plan\": null,\n  \"as_of\": null,\n  \"milestones\": [],\n"
+                        "  \"agencies\": [],\n  \"reports\": [],\n  \"alerts\": [],\n"
+                        "  \"title\": null,\n  \"method\": \"cr\",\n  \"counts\": {}\n}\n");
+    free(s);
+}
+
+Test(report, json_escaping)
+{
+    fx.meta.id = "a\"b\\c\nd\te\x01\x7f</script>";
+    fx.r.nms = 0;
+    char *s = render_ok(&fx.r, FMT_JSON, NULL);
+    cr_assert(strstr(s, "\"plan\": \"a\\\"b\\\\c\\nd\\te\\u0001\\u007f</script>\",\n"), "%s", s);
+    free(s);
+
+    /* invalid UTF-8 becomes U+FFFD; valid multibyte passes through; U+2028 escaped */
+    fx.meta.id = "x\xC3(y\xE2\x80\xA8z\xF0\x9F\x98\x80";
+    s = render_ok(&fx.r, FMT_JSON, NULL);
+    cr_assert(strstr(s, "\"plan\": \"x\\ufffd(y\\u2028z\xF0\x9F\x98\x80\",\n"), "%s", s);
+    free(s);
+}
+
+Test(report, json_nonfinite_is_null)
+{
+    fx.ms[1].r.ratio = INFINITY;
+    fx.ms[1].r.projected = -INFINITY;
+    fx.ms[1].r.latest_value = NAN;   /* a latest year without a value is no latest at all */
+    fx.r.nms = 2;
+    char *s = render_ok(&fx.r, FMT_JSON, NULL);
+    cr_assert(strstr(s, "\"latest\": null,"), "%s", s);
+    cr_assert(strstr(s, "\"ratio\": null, \"projected\": null,"), "%s", s);
+    cr_assert_null(strstr(s, "inf"));
+    cr_assert_null(strstr(s, "nan"));
+    free(s);
+}
+
+Test(report, json_numbers_shortest)
+{
+    fx.ms[1].r.ratio = 0.1 + 0.2;
+    fx.ms[1].r.projected = 1e21;
+    fx.ms[1].r.actual_rate = 1e-9;
+    fx.r.nms = 2;
+    char *s = render_ok(&fx.r, FMT_JSON, NULL);
+    cr_assert(strstr(s, "\"actual_rate\": 1e-09, \"required_rate\": -0.02864, "
+                        "\"ratio\": 0.30000000000000004, \"projected\": 1e+21,"), "%s", s);
+    free(s);
+}
+
+/* ---- text ---- */
+
+Test(report, text_content)
+{
+    char *s = render_ok(&fx.r, FMT_TEXT, NULL);
+    cr_assert(strncmp(s, "plan 77/KH-UBND \xC2\xB7 Kế hoạch thực hiện Chỉ thị 28-CT/TW\n"
+                         "region Bắc Giang \xC2\xB7 as of 2024 \xC2\xB7 method cr\n", 100) == 0, "%s", s);
+    cr_assert(strstr(s, "\nCT4 \xC2\xB7 Chỉ tiêu 4\n"), "%s", s);
+    cr_assert(strstr(s, "\n  MILESTONE    INDICATOR        GOAL                  DEADLINE        LATEST      STATUS     LEAD\n"
+                        "CT4 \xC2\xB7 Chỉ tiêu 4\n"
+                        "  CT4/2025     stunting         < 17%                 2025            2023: 18    on track   DOH\n"),
+              "%s", s);
+    cr_assert(strstr(s, "\n  T2/maintain  enrol5           >= 100%               maintain 2020-  2023: 99.5  broken\n"),
+              "%s", s);
+    cr_assert(strstr(s, "2023: 18"), "%s", s);
+    cr_assert(strstr(s, "on track"), "%s", s);
+    cr_assert(strstr(s, "< 18.5 per 1000"), "%s", s);
+    cr_assert(strstr(s, "decrease 2% to 3%/yr"), "%s", s);
+    cr_assert(strstr(s, "2025-2030"), "%s", s);
+    cr_assert(strstr(s, "maintain 2020-"), "%s", s);
+    cr_assert(strstr(s, "\n6 milestones: 1 achieved, 1 on track, 1 at risk, 1 off track, 1 no data, 1 broken\n"),
+              "%s", s);
+    cr_assert(strstr(s, "\nAgencies\n"), "%s", s);
+    cr_assert(strstr(s, "\nAgencies\n"
+                        "  AGENCY  achieved  on track  at risk  off track  no data  TOTAL  NAME\n"
+                        "  DOH            1         1        1          -        1      4  Sở Y tế\n"
+                        "  DOLISA         -         -        -          1        -      1  Sở Lao động - Thương binh và Xã h…\n"),
+              "%s", s);   /* the name cut so that the scorecard fits in 100 columns */
+    cr_assert(strstr(s, "\nReports\n"), "%s", s);
+    cr_assert(strstr(s, "  R1      DOH     DOLISA  2024        2024-11-30  LATE (5 days)  2024-12-05\n"),
+              "%s", s);                              /* highlighted without colour */
+    cr_assert(strstr(s, "\nAlerts\n  ! Stunting rose last year (Bắc Giang) -> DOH\n"), "%s", s);
+    cr_assert_null(strstr(s, "Quiet"));               /* only fired alerts */
+    cr_assert_null(strstr(s, "\033["));               /* no colour unless asked */
+    cr_assert_null(strstr(s, " \n"));                 /* no trailing blanks */
+    free(s);
+}
+
+/* Every row of the milestone table starts its columns at the same display column. */
+Test(report, text_aligned_by_display_width)
+{
+    ms_result m[2] = {fx.ms[1], fx.ms[1]};
+    m[0].region = "Bắc Giang";   /* 9 code points, 12 bytes */
+    m[1].region = "Ha Noi";
+    fx.r.ms = m;
+    fx.r.nms = 2;
+    char *s = render_ok(&fx.r, FMT_TEXT, NULL);
+    const char *a = strstr(s, "\n  CT4/2025   Bắc Giang  stunting   < 17%  2025      2023: 18  on track  DOH\n");
+    const char *b = strstr(s, "\n  CT4/2025   Ha Noi     stunting   < 17%  2025      2023: 18  on track  DOH\n");
+    cr_assert(a && b, "%s", s);
+    cr_assert(strstr(s, "\n2 regions \xC2\xB7 as of 2024"), "%s", s);
+    free(s);
+}
+
+static size_t codepoints(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* Long names are cut with "…" so that every line fits in 100 terminal columns. */
+Test(report, text_fits_100_columns)
+{
+    ms_result m[12];
+    for (int i = 0; i < 12; i++) {
+        m[i] = fx.ms[i % 6];
+        m[i].region = i < 6 ? "Bắc Giang" : "Thành phố Hồ Chí Minh (khu vực phía Nam mở rộng)";
+    }
+    fx.stunting.id.name = "ty_le_suy_dinh_duong_the_thap_coi_tre_em_duoi_5_tuoi";
+    fx.meta.title = "Kế hoạch thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023 của Ban Bí thư về "
+                    "tiếp tục tăng cường công tác bảo vệ, chăm sóc trẻ em";
+    fx.r.ms = m;
+    fx.r.nms = 12;
+    char *s = render_ok(&fx.r, FMT_TEXT, NULL);
+    for (const char *p = s; *p;) {
+        const char *e = strchr(p, '\n');
+        cr_assert_not_null(e);
+        cr_assert_leq(codepoints(p, (size_t)(e - p)), 100, "too wide: %.*s", (int)(e - p), p);
+        p = e + 1;
+    }
+    cr_assert(strstr(s, "  CT4/2025     Thành phố…  ty_le_suy…  < 17%           2025            2023: 18    on track   DOH\n"),
+              "%s", s);
+    cr_assert(strstr(s, "  T1/2025      Bắc Giang   u5mr        < 18.5 per 10…  2025 "), "%s", s);
+    free(s);
+}
+
+Test(report, text_color_and_by_agency)
+{
+    report_options o = {FMT_TEXT, 1, 1, NULL};
+    char *s = render_opts(&fx.r, o);
+    cr_assert(strstr(s, "\033[32mon track\033[0m"), "%s", s);
+    cr_assert(strstr(s, "\033[33mat risk\033[0m"), "%s", s);
+    cr_assert(strstr(s, "\033[31moff track\033[0m"), "%s", s);
+    cr_assert(strstr(s, "\033[2mno data\033[0m"), "%s", s);
+    const char *doh = strstr(s, "DOH \xC2\xB7 Sở Y tế");
+    const char *dolisa = strstr(s, "DOLISA \xC2\xB7 Sở Lao động");
+    const char *none = strstr(s, "(no lead agency)");
+    cr_assert(doh && dolisa && none, "%s", s);
+    cr_assert(doh < dolisa && dolisa < none, "groups in scorecard order, nobody last");
+    cr_assert(strstr(s, "WITH"), "%s", s);
+    free(s);
+}
+
+Test(report, text_strips_control_characters)
+{
+    fx.alert[0].message = "evil\033[2J\nline";
+    char *s = render_ok(&fx.r, FMT_TEXT, NULL);
+    cr_assert_null(strstr(s, "\033"));
+    cr_assert(strstr(s, "evil [2J line"), "%s", s);
+    free(s);
+}
+
+Test(report, text_truncates_long_cells)
+{
+    fx.stunting.id.name = "an_indicator_with_a_very_long_name";
+    char *s = render_ok(&fx.r, FMT_TEXT, NULL);
+    cr_assert(strstr(s, "an_indicator_wi\xE2\x80\xA6"), "%s", s);
+    free(s);
+}
+
+/* ---- Markdown ---- */
+
+Test(report, markdown_content_and_escaping)
+{
+    fx.ct4.label = "a|b";
+    fx.stunting.id.name = "tỷ_lệ";
+    fx.ms[1].region = "R|1 *x* <b>\nnext";
+    char *s = render_ok(&fx.r, FMT_MARKDOWN, NULL);
+    cr_assert(strncmp(s, "# Plan 77/KH-UBND\n\nKế hoạch thực hiện Chỉ thị 28-CT/TW\n", 60) == 0, "%s", s);
+    cr_assert(strstr(s, "| Target | Milestone | Region | Indicator | Goal | Deadline | Latest | Status | Lead | With |\n"
+                        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"), "%s", s);
+    cr_assert(strstr(s, "| CT4 | CT4/2025 | R\\|1 \\*x\\* \\<b\\> next | tỷ\\_lệ | \\< 17% | 2025 | 2023: 18 | on track | DOH | DOLISA |\n"),
+              "%s", s);
+    cr_assert(strstr(s, "## Agencies\n\n| Agency | Name | achieved | on track | at risk | off track | no data | Total |\n"
+                        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+                        "| DOH | Sở Y tế | 1 | 1 | 1 | 0 | 1 | 4 |\n"), "%s", s);
+    cr_assert(strstr(s, "| **late (5 days)** |"), "%s", s);
+    cr_assert(strstr(s, "## Alerts\n\n- **Stunting rose last year** (Bắc Giang) \xE2\x86\x92 DOH\n"), "%s", s);
+    free(s);
+}
+
+/* ---- HTML ---- */
+
+Test(report, html_content_and_escaping)
+{
+    fx.meta.title = "<script>alert('x')</script> & \"more\"";
+    fx.ms[1].region = "<img src=x onerror=alert(1)>";
+    char *s = render_ok(&fx.r, FMT_HTML, NULL);
+    cr_assert(strncmp(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", 60) == 0);
+    cr_assert(strstr(s, "<title>plancheck: 77/KH-UBND</title>"), "%s", s);
+    cr_assert_null(strstr(s, "<script"));
+    cr_assert_null(strstr(s, "<img"));
+    cr_assert(strstr(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"), "%s", s);
+    cr_assert(strstr(s, "<td class=\"status st-on_track\">on track</td>"), "%s", s);
+    cr_assert(strstr(s, "<td class=\"status st-broken\">broken</td>"), "%s", s);
+    cr_assert(strstr(s, "<svg class=\"bar\""), "%s", s);
+    cr_assert(strstr(s, "<title>on track: 1</title>"), "%s", s);
+    cr_assert(strstr(s, "<tr class=\"rs-late\">"), "%s", s);
+    cr_assert(strstr(s, "<td class=\"state\">late (5 days)</td>"), "%s", s);
+    cr_assert(strstr(s, "<li>Stunting rose last year (Bắc Giang) &rarr; DOH</li>"), "%s", s);
+    cr_assert_null(strstr(s, "http"));            /* no external resources */
+    cr_assert(strstr(s, "</body>\n</html>\n"));
+    free(s);
+}
+
+Test(report, html_svg_segments_fill_the_bar)
+{
+    char *s = render_ok(&fx.r, FMT_HTML, NULL);
+    /* 6 milestones, one each of 6 statuses: 100 px each, the last ending at 600 */
+    cr_assert(strstr(s, "<rect x=\"0\" y=\"0\" width=\"100\""), "%s", s);
+    cr_assert(strstr(s, "<rect x=\"500\" y=\"0\" width=\"100\""), "%s", s);
+    free(s);
+}
+
+/* ---- failures ---- */
+
+Test(report, write_error_is_reported)
+{
+    FILE *f = fopen("/dev/full", "w");
+    if (!f)
+        cr_skip_test("no /dev/full");
+    report_format fmts[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML};
+    for (size_t i = 0; i < 5; i++) {
+        report_options o = {fmts[i], 0, 0, NULL};
+        clearerr(f);
+        cr_assert_eq(report_write(f, &fx.r, &o, NULL), -1, "format %zu", i);
+    }
+    fclose(f);
+}
+
+Test(report, allocation_failure_is_reported)
+{
+    report_format fmts[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML};
+    for (size_t i = 0; i < 5; i++) {
+        /* fail the first allocation, then the second (text, md, html sort their rows) */
+        for (long k = 1; k <= 3; k++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            report_options o = {fmts[i], 0, 0, NULL};
+            pc_mem_fail_after(k);
+            int rc = report_write(f, &fx.r, &o, NULL);
+            long used = pc_mem_count();
+            pc_mem_fail_after(0);
+            fclose(f);
+            free(buf);
+            if (used >= k)
+                cr_assert_eq(rc, -1, "format %zu, failing allocation %ld", i, k);
+            else
+                cr_assert_eq(rc, 0);
+        }
+    }
+}
