@@ -376,8 +376,10 @@ static void assess_by(const assess_input *in, const ds_yearly *y, assess_result 
         }
         out->actual_rate = aarr;
         out->required_rate = req;
-        out->ratio = req != 0 ? aarr / req : NAN;
-        out->projected = isfinite(projected) ? projected : NAN;
+        if (req != 0)
+            out->ratio = aarr / req;
+        if (isfinite(projected))
+            out->projected = projected;
         out->status = assess_aarr_status(aarr, req);
         return;
     }
@@ -454,7 +456,7 @@ static double yearly_change(int yp, double xp, int yt, double xt)
     if (xp < 0 || xt < 0)
         return NAN;
     if (xp == 0)
-        return xt > 0 ? INFINITY : 0;
+        return xt > 0 ? HUGE_VAL : 0.0;
     if (yt - yp == 1)
         return (xt - xp) / xp;
     return pow(xt / xp, 1.0 / (double)(yt - yp)) - 1;
