@@ -1,1 +1,1056 @@
-/* dataset.c — placeholder until its stage lands. */
+/* dataset.c — indicator data in memory: interned strings, series indexed by integer keys,
+ * compact observation storage, the annual view, what-if edits, and the batches loaders fill
+ * (one per thread) and merge. It must not read files or parse text (csv.c does), nor know
+ * anything of plans and statuses. */
+#include "dataset.h"
+#include "mem.h"
+#include "numfmt.h"
+#include "strmap.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* ---- periods ---- */
+
+ds_period ds_period_make(int year, int kind, int n)
+{
+    int end;
+    switch (kind) {
+    case DS_MONTH: end = n >= 1 && n <= 12 ? n : 0; break;
+    case DS_QUARTER: end = n >= 1 && n <= 4 ? 3 * n : 0; break;
+    case DS_HALF: end = n >= 1 && n <= 2 ? 6 * n : 0; break;
+    case DS_ANNUAL: end = 12; break;
+    default: end = 0;
+    }
+    if (end == 0 || year < 1 || year > 9999)
+        return 0;
+    return (ds_period)(year * 10000 + end * 100 + kind);
+}
+
+int ds_period_format(ds_period p, char *buf, size_t len)
+{
+    int year = DS_PERIOD_YEAR(p), end = (p / 100) % 100, kind = p % 100, n;
+    switch (kind) {
+    case DS_MONTH: n = snprintf(buf, len, "%04d-%02d", year, end); break;
+    case DS_QUARTER: n = snprintf(buf, len, "%04dQ%d", year, end / 3); break;
+    case DS_HALF: n = snprintf(buf, len, "%04dS%d", year, end / 6); break;
+    case DS_ANNUAL: n = snprintf(buf, len, "%04d", year); break;
+    default: n = snprintf(buf, len, "?%d", (int)p);
+    }
+    return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+/* ---- string tables (the dataset's and each batch's) ---- */
+
+typedef struct strtab {
+    arena *mem;       /* the strings, NUL-terminated */
+    strmap map;       /* bytes -> id */
+    char **str;
+    uint32_t *len;
+    uint8_t *region;  /* 1: appeared as a region */
+    size_t n, cap;
+} strtab;
+
+static void strtab_free(strtab *t)
+{
+    arena_free(t->mem);
+    strmap_free(&t->map);
+    pc_free(t->str);
+    pc_free(t->len);
+    pc_free(t->region);
+    memset(t, 0, sizeof *t);
+}
+
+static int strtab_grow(strtab *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 64;
+    char **s = pc_realloc(t->str, ncap * sizeof *s);
+    if (!s)
+        return -1;
+    t->str = s;
+    uint32_t *l = pc_realloc(t->len, ncap * sizeof *l);
+    if (!l)
+        return -1;
+    t->len = l;
+    uint8_t *r = pc_realloc(t->region, ncap);
+    if (!r)
+        return -1;
+    memset(r + t->cap, 0, ncap - t->cap);
+    t->region = r;
+    t->cap = ncap;
+    return 0;
+}
+
+static int strtab_intern(strtab *t, const char *s, size_t n, uint32_t *id)
+{
+    if (n >= UINT32_MAX)
+        return -1;
+    uint64_t h = strmap_hash(s, n);
+    if (strmap_get_h(&t->map, s, n, h, id))
+        return 0;
+    if (t->n >= UINT32_MAX - 1)
+        return -1;
+    if (!t->mem && !(t->mem = arena_new()))
+        return -1;
+    if (t->n == t->cap && strtab_grow(t) < 0)
+        return -1;
+    char *copy = arena_strndup(t->mem, n ? s : "", n);
+    if (!copy || strmap_put_h(&t->map, copy, n, h, (uint32_t)t->n) < 0)
+        return -1;
+    t->str[t->n] = copy;
+    t->len[t->n] = (uint32_t)n;
+    t->region[t->n] = 0;
+    *id = (uint32_t)t->n++;
+    return 0;
+}
+
+static int strtab_init(strtab *t)
+{
+    memset(t, 0, sizeof *t);
+    uint32_t id;
+    return strtab_intern(t, "", 0, &id);   /* id 0 is "" */
+}
+
+/* ---- an index of series by (indicator, region, dimkey): slots hold series index + 1 ---- */
+
+typedef struct sindex {
+    uint32_t *slot;
+    size_t cap;   /* 0 or a power of two */
+} sindex;
+
+static inline size_t key3_hash(uint32_t a, uint32_t b, uint32_t c)
+{
+    uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15ULL ^ (uint64_t)b * 0xC2B2AE3D27D4EB4FULL ^
+                 (uint64_t)c * 0x165667B19E3779F9ULL;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return (size_t)h;
+}
+
+/* Series records of both kinds start with the three key fields. */
+#define KEY_AT(base, stride, i) ((const uint32_t *)((const char *)(base) + (size_t)(stride) * (i)))
+
+/* The slot of the key: its series index + 1 in *found, or 0 and the empty slot. */
+static size_t sindex_find(const sindex *x, const void *base, size_t stride, uint32_t a,
+                          uint32_t b, uint32_t c, uint32_t *found)
+{
+    size_t mask = x->cap - 1, i = key3_hash(a, b, c) & mask;
+    for (;;) {
+        uint32_t v = x->slot[i];
+        if (v == 0) {
+            *found = 0;
+            return i;
+        }
+        const uint32_t *k = KEY_AT(base, stride, v - 1);
+        if (k[0] == a && k[1] == b && k[2] == c) {
+            *found = v;
+            return i;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/* Make room for n series (load factor <= 1/2); rebuilds from the series array. */
+static int sindex_reserve(sindex *x, const void *base, size_t stride, size_t nitems, size_t n)
+{
+    if (x->cap >= 2 * n && x->cap > 0)
+        return 0;
+    size_t need = 64;
+    while (need < 2 * n) {
+        if (need > SIZE_MAX / 8)
+            return -1;
+        need *= 2;
+    }
+    if (need <= x->cap)
+        return 0;
+    uint32_t *ns = pc_calloc(need, sizeof *ns);
+    if (!ns)
+        return -1;
+    size_t mask = need - 1;
+    for (size_t i = 0; i < nitems; i++) {
+        const uint32_t *k = KEY_AT(base, stride, i);
+        size_t j = key3_hash(k[0], k[1], k[2]) & mask;
+        while (ns[j])
+            j = (j + 1) & mask;
+        ns[j] = (uint32_t)(i + 1);
+    }
+    pc_free(x->slot);
+    x->slot = ns;
+    x->cap = need;
+    return 0;
+}
+
+/* The index of series: a dense column per (indicator, dimkey), indexed by region id, while
+ * that stays small (one load, no hashing, neighbours in memory for sorted data); past a
+ * budget it turns into the hash index above for good. Values are series index + 1. */
+typedef struct keyidx {
+    uint64_t *ckey;           /* column table: (indicator << 32 | dimkey), open addressing */
+    uint32_t *cnum;           /* column number + 1; 0: empty slot */
+    size_t ccap;
+    uint32_t **col;
+    size_t ncols, capcols;
+    size_t rcap;              /* entries in every column */
+    int hashed;
+    sindex hash;
+} keyidx;
+
+#define DENSE_BUDGET ((size_t)16 << 20)   /* entries over all columns: 64 MiB */
+
+static void keyidx_free_dense(keyidx *x)
+{
+    for (size_t i = 0; i < x->ncols; i++)
+        pc_free(x->col[i]);
+    pc_free(x->col);
+    pc_free(x->ckey);
+    pc_free(x->cnum);
+    x->col = NULL;
+    x->ckey = NULL;
+    x->cnum = NULL;
+    x->ccap = x->ncols = x->capcols = x->rcap = 0;
+}
+
+static void keyidx_free(keyidx *x)
+{
+    keyidx_free_dense(x);
+    pc_free(x->hash.slot);
+    memset(x, 0, sizeof *x);
+}
+
+static inline size_t col_slot(const keyidx *x, uint64_t key)
+{
+    size_t mask = x->ccap - 1, i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 40) & mask;
+    while (x->cnum[i] && x->ckey[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static uint32_t keyidx_find(const keyidx *x, const void *base, size_t stride, uint32_t a,
+                            uint32_t b, uint32_t c)
+{
+    if (x->hashed) {
+        uint32_t found = 0;
+        if (x->hash.cap)
+            sindex_find(&x->hash, base, stride, a, b, c, &found);
+        return found;
+    }
+    if (b >= x->rcap || !x->ccap)
+        return 0;
+    uint32_t cn = x->cnum[col_slot(x, (uint64_t)a << 32 | c)];
+    return cn ? x->col[cn - 1][b] : 0;
+}
+
+/* Give up the dense columns: index base[0..nitems) by hashing from now on. */
+static int keyidx_go_hashed(keyidx *x, const void *base, size_t stride, size_t nitems)
+{
+    keyidx_free_dense(x);
+    x->hashed = 1;
+    return sindex_reserve(&x->hash, base, stride, nitems, nitems);
+}
+
+/* Index item idx, already at base[idx]; nitems = idx + 1. 0, -1 on OOM. */
+static int keyidx_add(keyidx *x, const void *base, size_t stride, size_t nitems, uint32_t a,
+                      uint32_t b, uint32_t c, uint32_t idx)
+{
+    if (!x->hashed) {
+        if (b >= x->rcap) {
+            size_t ncap = x->rcap ? x->rcap : 1024;
+            while (ncap <= b)
+                ncap *= 2;
+            if (x->ncols * ncap > DENSE_BUDGET)
+                return keyidx_go_hashed(x, base, stride, nitems);
+            for (size_t i = 0; i < x->ncols; i++) {
+                uint32_t *cl = pc_realloc(x->col[i], ncap * sizeof *cl);
+                if (!cl)
+                    return -1;
+                memset(cl + x->rcap, 0, (ncap - x->rcap) * sizeof *cl);
+                x->col[i] = cl;
+            }
+            x->rcap = ncap;
+        }
+        uint64_t key = (uint64_t)a << 32 | c;
+        size_t slot = x->ccap ? col_slot(x, key) : 0;
+        if (!x->ccap || !x->cnum[slot]) {   /* a new column */
+            if ((x->ncols + 1) * x->rcap > DENSE_BUDGET)
+                return keyidx_go_hashed(x, base, stride, nitems);
+            if (2 * (x->ncols + 1) > x->ccap) {
+                size_t ncap = x->ccap ? x->ccap * 2 : 16;
+                uint64_t *nk = pc_malloc(ncap * sizeof *nk);
+                uint32_t *nn = pc_calloc(ncap, sizeof *nn);
+                if (!nk || !nn) {
+                    pc_free(nk);
+                    pc_free(nn);
+                    return -1;
+                }
+                keyidx old = *x;
+                x->ckey = nk;
+                x->cnum = nn;
+                x->ccap = ncap;
+                for (size_t i = 0; i < old.ccap; i++)
+                    if (old.cnum[i]) {
+                        size_t j = col_slot(x, old.ckey[i]);
+                        x->ckey[j] = old.ckey[i];
+                        x->cnum[j] = old.cnum[i];
+                    }
+                pc_free(old.ckey);
+                pc_free(old.cnum);
+                slot = col_slot(x, key);
+            }
+            if (PC_GROW(x->col, x->capcols, x->ncols) < 0)
+                return -1;
+            uint32_t *cl = pc_calloc(x->rcap, sizeof *cl);
+            if (!cl)
+                return -1;
+            x->col[x->ncols++] = cl;
+            x->ckey[slot] = key;
+            x->cnum[slot] = (uint32_t)x->ncols;
+        }
+        x->col[x->cnum[slot] - 1][b] = idx + 1;
+        return 0;
+    }
+    if (sindex_reserve(&x->hash, base, stride, nitems, nitems) < 0)
+        return -1;
+    uint32_t found;
+    size_t slot = sindex_find(&x->hash, base, stride, a, b, c, &found);
+    if (!found)
+        x->hash.slot[slot] = idx + 1;
+    return 0;
+}
+
+/* ---- the dataset ---- */
+
+struct dataset {
+    strtab s;
+    uint32_t *regions;          /* sorted by name */
+    size_t nregions, capregions;
+    ds_series *series;
+    size_t nseries, capseries;
+    keyidx index;
+    void **blocks;              /* shared observation storage (series with cap 0 point here) */
+    size_t nblocks, capblocks;
+    ds_stats stats;
+    int latest_year;
+};
+
+dataset *ds_new(void)
+{
+    dataset *ds = pc_calloc(1, sizeof *ds);
+    if (!ds)
+        return NULL;
+    if (strtab_init(&ds->s) < 0) {
+        strtab_free(&ds->s);
+        pc_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
+void ds_free(dataset *ds)
+{
+    if (!ds)
+        return;
+    for (size_t i = 0; i < ds->nseries; i++)
+        if (ds->series[i].cap)
+            pc_free(ds->series[i].obs);
+    for (size_t i = 0; i < ds->nblocks; i++)
+        pc_free(ds->blocks[i]);
+    pc_free(ds->blocks);
+    pc_free(ds->series);
+    keyidx_free(&ds->index);
+    pc_free(ds->regions);
+    strtab_free(&ds->s);
+    pc_free(ds);
+}
+
+uint32_t ds_intern(dataset *ds, const char *s, size_t n)
+{
+    uint32_t id;
+    return strtab_intern(&ds->s, s, n, &id) < 0 ? UINT32_MAX : id;
+}
+
+int ds_lookup_str(const dataset *ds, const char *s, size_t n, uint32_t *id)
+{
+    return strmap_get(&ds->s.map, s, n, id);
+}
+
+const char *ds_str(const dataset *ds, uint32_t id)
+{
+    return id < ds->s.n ? ds->s.str[id] : NULL;
+}
+
+int ds_dimkey(const char *const *dims, const char *const *values, size_t n, char *buf, size_t len)
+{
+    size_t order[64], m = 0;
+    if (n > 64)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!dims[i] || !values[i] || !values[i][0])
+            continue;
+        size_t j = m++;   /* insertion sort by name */
+        while (j > 0 && strcmp(dims[order[j - 1]], dims[i]) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    size_t o = 0;
+    for (size_t k = 0; k < m; k++) {
+        size_t dl = strlen(dims[order[k]]), vl = strlen(values[order[k]]);
+        if (o + (k > 0) + dl + 1 + vl + 1 > len)
+            return -1;
+        if (k > 0)
+            buf[o++] = '\x1f';
+        memcpy(buf + o, dims[order[k]], dl);
+        o += dl;
+        buf[o++] = '=';
+        memcpy(buf + o, values[order[k]], vl);
+        o += vl;
+    }
+    if (len == 0)
+        return -1;
+    buf[o] = '\0';
+    return (int)o;
+}
+
+/* ---- regions ---- */
+
+size_t ds_nregions(const dataset *ds) { return ds->nregions; }
+const char *ds_region(const dataset *ds, size_t i)
+{
+    return i < ds->nregions ? ds->s.str[ds->regions[i]] : NULL;
+}
+uint32_t ds_region_id(const dataset *ds, size_t i)
+{
+    return i < ds->nregions ? ds->regions[i] : UINT32_MAX;
+}
+
+typedef struct named {
+    const char *name;
+    uint32_t id;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+/* Rebuild the sorted list from the flags. */
+static int rebuild_regions(dataset *ds)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ds->s.n; i++)
+        n += ds->s.region[i];
+    if (n > ds->capregions) {
+        uint32_t *r = pc_realloc(ds->regions, n * sizeof *r);
+        if (!r)
+            return -1;
+        ds->regions = r;
+        ds->capregions = n;
+    }
+    ds->nregions = 0;
+    for (size_t i = 0; i < ds->s.n; i++)
+        if (ds->s.region[i])
+            ds->regions[ds->nregions++] = (uint32_t)i;
+    if (ds->nregions > 1) {
+        named *tmp = pc_malloc(ds->nregions * sizeof *tmp);
+        if (!tmp)
+            return -1;
+        for (size_t i = 0; i < ds->nregions; i++)
+            tmp[i] = (named){ds->s.str[ds->regions[i]], ds->regions[i]};
+        qsort(tmp, ds->nregions, sizeof *tmp, cmp_named);
+        for (size_t i = 0; i < ds->nregions; i++)
+            ds->regions[i] = tmp[i].id;
+        pc_free(tmp);
+    }
+    return 0;
+}
+
+/* Mark id as a region, keeping the sorted list (for ds_set). */
+static int add_region(dataset *ds, uint32_t id)
+{
+    if (ds->s.region[id])
+        return 0;
+    if (ds->nregions == ds->capregions) {
+        size_t ncap = ds->capregions ? ds->capregions * 2 : 16;
+        uint32_t *r = pc_realloc(ds->regions, ncap * sizeof *r);
+        if (!r)
+            return -1;
+        ds->regions = r;
+        ds->capregions = ncap;
+    }
+    const char *name = ds->s.str[id];
+    size_t lo = 0, hi = ds->nregions;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(ds->s.str[ds->regions[mid]], name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(ds->regions + lo + 1, ds->regions + lo, (ds->nregions - lo) * sizeof *ds->regions);
+    ds->regions[lo] = id;
+    ds->nregions++;
+    ds->s.region[id] = 1;
+    return 0;
+}
+
+/* ---- series ---- */
+
+const ds_series *ds_find_ids(const dataset *ds, uint32_t indicator, uint32_t region, uint32_t dimkey)
+{
+    uint32_t found = keyidx_find(&ds->index, ds->series, sizeof *ds->series, indicator, region, dimkey);
+    return found ? &ds->series[found - 1] : NULL;
+}
+
+const ds_series *ds_find(const dataset *ds, const char *indicator, const char *region, const char *dimkey)
+{
+    uint32_t i, r, d = 0;
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &i) ||
+        !ds_lookup_str(ds, region, strlen(region), &r))
+        return NULL;
+    if (dimkey && dimkey[0] && !ds_lookup_str(ds, dimkey, strlen(dimkey), &d))
+        return NULL;
+    return ds_find_ids(ds, i, r, d);
+}
+
+static int reserve_series(dataset *ds, size_t n)
+{
+    if (n > UINT32_MAX - 1)
+        return -1;
+    if (n > ds->capseries) {
+        size_t ncap = ds->capseries ? ds->capseries : 64;
+        while (ncap < n)
+            ncap *= 2;
+        ds_series *s = pc_realloc(ds->series, ncap * sizeof *s);
+        if (!s)
+            return -1;
+        ds->series = s;
+        ds->capseries = ncap;
+    }
+    return 0;
+}
+
+/* The series of the key, created empty if need be; NULL on OOM. */
+static ds_series *get_series(dataset *ds, uint32_t ind, uint32_t reg, uint32_t dim)
+{
+    if (reserve_series(ds, ds->nseries + 1) < 0)
+        return NULL;
+    uint32_t found = keyidx_find(&ds->index, ds->series, sizeof *ds->series, ind, reg, dim);
+    if (found)
+        return &ds->series[found - 1];
+    ds_series *s = &ds->series[ds->nseries];
+    memset(s, 0, sizeof *s);
+    s->indicator = ind;
+    s->region = reg;
+    s->dimkey = dim;
+    if (keyidx_add(&ds->index, ds->series, sizeof *ds->series, ds->nseries + 1, ind, reg, dim,
+                   (uint32_t)ds->nseries) < 0)
+        return NULL;
+    ds->nseries++;
+    return s;
+}
+
+size_t ds_yearly_cap(const ds_series *s) { return s ? s->n : 0; }
+
+size_t ds_annual(const ds_series *s, int year_max, int *years, double *values, size_t cap)
+{
+    size_t n = 0;
+    if (!s)
+        return 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        const ds_obs *o = &s->obs[i];
+        int y = DS_PERIOD_YEAR(o->period);
+        if (y > year_max)
+            break;
+        if (isnan(o->value))
+            continue;
+        /* periods sort by end, then length: the last reading of a year is its year-end one */
+        if (n > 0 && years[n - 1] == y) {
+            values[n - 1] = o->value;
+        } else if (n < cap) {
+            years[n] = y;
+            values[n] = o->value;
+            n++;
+        } else {
+            break;
+        }
+    }
+    return n;
+}
+
+static int latest_of_all(const dataset *ds)
+{
+    int latest = 0;
+    for (size_t i = 0; i < ds->nseries; i++) {
+        const ds_series *s = &ds->series[i];
+        for (uint32_t k = s->n; k-- > 0;)
+            if (!isnan(s->obs[k].value)) {
+                if (DS_PERIOD_YEAR(s->obs[k].period) > latest)
+                    latest = DS_PERIOD_YEAR(s->obs[k].period);
+                break;
+            }
+    }
+    return latest;
+}
+
+int ds_set(dataset *ds, const char *indicator, const char *region, const char *dimkey, ds_period p,
+           double value)
+{
+    if (p <= 0)
+        return -1;
+    uint32_t ind = ds_intern(ds, indicator, strlen(indicator));
+    uint32_t reg = ds_intern(ds, region, strlen(region));
+    uint32_t dim = dimkey ? ds_intern(ds, dimkey, strlen(dimkey)) : 0;
+    if (ind == UINT32_MAX || reg == UINT32_MAX || dim == UINT32_MAX || add_region(ds, reg) < 0)
+        return -1;
+    ds_series *s = get_series(ds, ind, reg, dim);
+    if (!s)
+        return -1;
+    uint32_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (s->obs[mid].period < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int found = lo < s->n && s->obs[lo].period == p;
+    int year = DS_PERIOD_YEAR(p);
+    if (isnan(value)) {
+        if (found) {
+            memmove(s->obs + lo, s->obs + lo + 1, (s->n - lo - 1) * sizeof *s->obs);
+            s->n--;
+            if (year >= ds->latest_year)
+                ds->latest_year = latest_of_all(ds);
+        }
+        return 0;
+    }
+    if (found) {
+        s->obs[lo].value = value;
+        s->obs[lo].line = 0;
+    } else {
+        if (s->cap == 0 || s->n == s->cap) {
+            if (s->n > UINT32_MAX / 2 - 8)
+                return -1;
+            uint32_t ncap = s->n * 2 + 4;
+            ds_obs *o = pc_malloc(ncap * sizeof *o);
+            if (!o)
+                return -1;
+            if (s->n)
+                memcpy(o, s->obs, s->n * sizeof *o);
+            if (s->cap)
+                pc_free(s->obs);
+            s->obs = o;
+            s->cap = ncap;
+        }
+        memmove(s->obs + lo + 1, s->obs + lo, (s->n - lo) * sizeof *s->obs);
+        s->obs[lo] = (ds_obs){p, 0, value};
+        s->n++;
+    }
+    if (year > ds->latest_year)
+        ds->latest_year = year;
+    return 0;
+}
+
+const ds_stats *ds_get_stats(const dataset *ds) { return &ds->stats; }
+int ds_latest_year(const dataset *ds) { return ds->latest_year; }
+
+/* ---- batches: what one loader thread fills ---- */
+
+typedef struct bseries {
+    uint32_t ind, reg, dim;   /* batch-local string ids (same layout as ds_series' first fields) */
+    uint32_t n, start;        /* rows [start, start + n) once grouped */
+} bseries;
+
+struct ds_batch {
+    strtab s;
+    bseries *ser;
+    size_t nser, capser;
+    keyidx index;
+    ds_obs *rows;
+    uint32_t *sid;            /* series of each row: only once rows are not grouped by series */
+    size_t nrows, caprows;
+    uint32_t last;            /* series of the previous row + 1 (rows usually come sorted) */
+};
+
+ds_batch *ds_batch_new(void)
+{
+    ds_batch *b = pc_calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    if (strtab_init(&b->s) < 0) {
+        ds_batch_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static void batch_clear(ds_batch *b)
+{
+    strtab_free(&b->s);
+    pc_free(b->ser);
+    keyidx_free(&b->index);
+    pc_free(b->rows);
+    pc_free(b->sid);
+    memset(b, 0, sizeof *b);
+}
+
+void ds_batch_free(ds_batch *b)
+{
+    if (!b)
+        return;
+    batch_clear(b);
+    pc_free(b);
+}
+
+int ds_batch_intern(ds_batch *b, const char *s, size_t n, uint32_t *id)
+{
+    return strtab_intern(&b->s, s, n, id);
+}
+
+const char *ds_batch_str(const ds_batch *b, uint32_t id, size_t *len)
+{
+    if (id >= b->s.n)
+        return NULL;
+    if (len)
+        *len = b->s.len[id];
+    return b->s.str[id];
+}
+
+int ds_batch_add_region(ds_batch *b, uint32_t id)
+{
+    if (id >= b->s.n)
+        return -1;
+    b->s.region[id] = 1;
+    return 0;
+}
+
+/* Rows stop being grouped by series: record every row's series from now on. */
+static int batch_scatter(ds_batch *b)
+{
+    b->sid = pc_malloc((b->caprows ? b->caprows : 1) * sizeof *b->sid);
+    if (!b->sid)
+        return -1;
+    for (size_t i = 0; i < b->nser; i++)
+        for (uint32_t k = 0; k < b->ser[i].n; k++)
+            b->sid[b->ser[i].start + k] = (uint32_t)i;
+    return 0;
+}
+
+/* Ask for transparent huge pages on a big array: far fewer page faults when it fills. */
+static void advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+static int batch_rows_cap(ds_batch *b, size_t ncap)
+{
+    ds_obs *r = pc_realloc(b->rows, ncap * sizeof *r);
+    if (!r)
+        return -1;
+    b->rows = r;
+    if (b->sid) {
+        uint32_t *s = pc_realloc(b->sid, ncap * sizeof *s);
+        if (!s)
+            return -1;
+        b->sid = s;
+    }
+    b->caprows = ncap;
+    advise_huge(b->rows, ncap * sizeof *r);
+    return 0;
+}
+
+int ds_batch_reserve(ds_batch *b, size_t rows)
+{
+    if (rows > UINT32_MAX)
+        rows = UINT32_MAX;
+    return rows > b->caprows ? batch_rows_cap(b, rows) : 0;
+}
+
+static int batch_grow_rows(ds_batch *b)
+{
+    size_t ncap = b->caprows ? b->caprows * 2 : 1024;
+    if (ncap > UINT32_MAX)
+        ncap = UINT32_MAX;
+    if (b->nrows >= ncap)
+        return -1;   /* 4G rows in one batch */
+    return batch_rows_cap(b, ncap);
+}
+
+static uint32_t batch_series(ds_batch *b, uint32_t ind, uint32_t reg, uint32_t dim)
+{
+    if (b->nser >= b->capser) {
+        size_t ncap = b->capser ? b->capser * 2 : 256;
+        if (ncap > UINT32_MAX - 1)
+            return UINT32_MAX;
+        bseries *s = pc_realloc(b->ser, ncap * sizeof *s);
+        if (!s)
+            return UINT32_MAX;
+        b->ser = s;
+        b->capser = ncap;
+    }
+    uint32_t found = keyidx_find(&b->index, b->ser, sizeof *b->ser, ind, reg, dim);
+    if (found)
+        return found - 1;
+    bseries *s = &b->ser[b->nser];
+    s->ind = ind;
+    s->reg = reg;
+    s->dim = dim;
+    s->n = 0;
+    s->start = (uint32_t)b->nrows;
+    if (keyidx_add(&b->index, b->ser, sizeof *b->ser, b->nser + 1, ind, reg, dim,
+                   (uint32_t)b->nser) < 0)
+        return UINT32_MAX;
+    return (uint32_t)(b->nser++);
+}
+
+int ds_batch_add(ds_batch *b, uint32_t ind, uint32_t reg, uint32_t dim, ds_period p,
+                 uint32_t line, double value)
+{
+    uint32_t si;
+    const bseries *ls = b->last ? &b->ser[b->last - 1] : NULL;
+    if (ls && ls->ind == ind && ls->reg == reg && ls->dim == dim) {
+        si = b->last - 1;
+    } else {
+        si = batch_series(b, ind, reg, dim);
+        if (si == UINT32_MAX)
+            return -1;
+        bseries *s = &b->ser[si];
+        if (s->n == 0)
+            s->start = (uint32_t)b->nrows;
+        else if (!b->sid && batch_scatter(b) < 0)
+            return -1;
+        b->last = si + 1;
+    }
+    if (b->nrows == b->caprows && batch_grow_rows(b) < 0)
+        return -1;
+    ds_obs *o = &b->rows[b->nrows];
+    o->period = p;
+    o->line = line;
+    o->value = value;
+    if (b->sid)
+        b->sid[b->nrows] = si;
+    b->nrows++;
+    b->ser[si].n++;
+    return 0;
+}
+
+/* Group the rows by series (stable: file order within a series). */
+static int batch_group(ds_batch *b)
+{
+    if (!b->sid)
+        return 0;
+    ds_obs *g = pc_malloc((b->nrows ? b->nrows : 1) * sizeof *g);
+    if (!g)
+        return -1;
+    uint32_t at = 0;
+    for (size_t i = 0; i < b->nser; i++) {
+        b->ser[i].start = at;
+        at += b->ser[i].n;
+    }
+    for (size_t r = 0; r < b->nrows; r++)   /* start is the write cursor here */
+        g[b->ser[b->sid[r]].start++] = b->rows[r];
+    for (size_t i = 0; i < b->nser; i++)
+        b->ser[i].start -= b->ser[i].n;
+    pc_free(b->rows);
+    pc_free(b->sid);
+    b->sid = NULL;
+    b->rows = g;
+    b->caprows = b->nrows;
+    return 0;
+}
+
+int ds_merge(dataset *ds, ds_batch *b, uint32_t line_offset)
+{
+    int rc = -1, lent = 0;
+    uint32_t *gid = NULL;
+    if (batch_group(b) < 0)
+        goto out;
+    if (b->nrows < b->caprows && b->nrows > 0) {   /* give back the slack before lending */
+        ds_obs *r = pc_realloc(b->rows, b->nrows * sizeof *r);
+        if (r) {
+            b->rows = r;
+            b->caprows = b->nrows;
+        }
+    }
+    gid = pc_malloc((b->s.n ? b->s.n : 1) * sizeof *gid);
+    if (!gid)
+        goto out;
+    for (size_t i = 0; i < b->s.n; i++) {
+        if (strtab_intern(&ds->s, b->s.str[i], b->s.len[i], &gid[i]) < 0)
+            goto out;
+        if (b->s.region[i])
+            ds->s.region[gid[i]] = 1;
+    }
+    if (line_offset)
+        for (size_t r = 0; r < b->nrows; r++)
+            b->rows[r].line = b->rows[r].line > UINT32_MAX - line_offset
+                                  ? UINT32_MAX : b->rows[r].line + line_offset;
+    if (reserve_series(ds, ds->nseries + b->nser) < 0)
+        goto out;
+    if (PC_GROW(ds->blocks, ds->capblocks, ds->nblocks) < 0)   /* so that keeping cannot fail */
+        goto out;
+    for (size_t i = 0; i < b->nser; i++) {
+        const bseries *bs = &b->ser[i];
+        ds_series *s = get_series(ds, gid[bs->ind], gid[bs->reg], gid[bs->dim]);
+        if (!s)
+            goto out;
+        if (bs->n == 0)
+            continue;
+        if (s->n == 0) {
+            if (s->cap)
+                pc_free(s->obs);
+            s->obs = b->rows + bs->start;
+            s->n = bs->n;
+            s->cap = 0;
+            lent = 1;
+        } else {   /* the series goes on from an earlier batch: it gets its own array */
+            size_t total = (size_t)s->n + bs->n;
+            if (total > UINT32_MAX)
+                goto out;
+            ds_obs *o = pc_malloc(total * sizeof *o);
+            if (!o)
+                goto out;
+            memcpy(o, s->obs, s->n * sizeof *o);
+            memcpy(o + s->n, b->rows + bs->start, bs->n * sizeof *o);
+            if (s->cap)
+                pc_free(s->obs);
+            s->obs = o;
+            s->n = s->cap = (uint32_t)total;
+        }
+    }
+    rc = 0;
+out:
+    if (lent) {   /* series borrow from b->rows: the dataset keeps it, even on failure */
+        ds->blocks[ds->nblocks++] = b->rows;
+        b->rows = NULL;
+    }
+    pc_free(gid);
+    batch_clear(b);
+    if (rc == 0 && strtab_init(&b->s) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- finishing a load ---- */
+
+static int cmp_obs(const void *a, const void *b)
+{
+    const ds_obs *x = a, *y = b;
+    if (x->period != y->period)
+        return x->period < y->period ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void sort_obs(ds_obs *o, uint32_t n)
+{
+    if (n > 32) {
+        qsort(o, n, sizeof *o, cmp_obs);
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        ds_obs v = o[i];
+        uint32_t j = i;
+        while (j > 0 && cmp_obs(&o[j - 1], &v) > 0) {
+            o[j] = o[j - 1];
+            j--;
+        }
+        o[j] = v;
+    }
+}
+
+static void fmt_value(double v, char *buf)
+{
+    if (isnan(v))
+        strcpy(buf, "empty");
+    else
+        numfmt_shortest(v, buf);
+}
+
+/* "stunting" or "stunting[area=rural, sex=f]" */
+static void fmt_series(const dataset *ds, const ds_series *s, char *buf, size_t len)
+{
+    const char *dim = ds->s.str[s->dimkey];
+    int n = snprintf(buf, len, "%s", ds->s.str[s->indicator]);
+    if (!dim[0] || n < 0 || (size_t)n + 4 >= len)
+        return;
+    size_t o = (size_t)n;
+    buf[o++] = '[';
+    for (const char *p = dim; *p && o + 4 < len; p++) {
+        if (*p == '\x1f') {
+            buf[o++] = ',';
+            buf[o++] = ' ';
+        } else {
+            buf[o++] = *p;
+        }
+    }
+    buf[o++] = ']';
+    buf[o] = '\0';
+}
+
+int ds_finish_load(dataset *ds, const ds_stats *counts, const char *file, diag_sink *diags)
+{
+    int nerr = 0;
+    size_t dups = 0;
+    int miny = 0, maxy = 0;
+    for (size_t i = 0; i < ds->nseries; i++) {
+        ds_series *s = &ds->series[i];
+        uint32_t k = 1;
+        while (k < s->n && s->obs[k - 1].period < s->obs[k].period)
+            k++;
+        if (k < s->n) {
+            sort_obs(s->obs, s->n);
+            uint32_t w = 0;
+            for (uint32_t r = 1; r < s->n; r++) {
+                ds_obs *keep = &s->obs[w], *o = &s->obs[r];
+                if (o->period != keep->period) {
+                    s->obs[++w] = *o;
+                    continue;
+                }
+                if (o->value == keep->value || (isnan(o->value) && isnan(keep->value))) {
+                    dups++;
+                    continue;
+                }
+                char name[256], per[16], here[NUMFMT_MAX], there[NUMFMT_MAX];
+                fmt_series(ds, s, name, sizeof name);
+                ds_period_format(o->period, per, sizeof per);
+                fmt_value(o->value, here);
+                fmt_value(keep->value, there);
+                if (nerr <= 100)
+                    diag_line(diags, DIAG_ERROR, file, (int)o->line, 0, NULL, 0,
+                              "duplicate value for %s, %s, %s: %s here, %s at line %u", name,
+                              ds->s.str[s->region], per, here, there, keep->line);
+                nerr++;
+            }
+            s->n = s->n ? w + 1 : 0;
+        }
+        for (uint32_t r = 0; r < s->n; r++) {
+            if (isnan(s->obs[r].value))
+                continue;
+            int y = DS_PERIOD_YEAR(s->obs[r].period);
+            if (miny == 0 || y < miny)
+                miny = y;
+            if (y > maxy)
+                maxy = y;
+        }
+    }
+    if (rebuild_regions(ds) < 0)
+        return -1;
+    ds->stats = *counts;
+    ds->stats.dups = dups;
+    ds->stats.min_year = miny;
+    ds->stats.max_year = maxy;
+    if (maxy > ds->latest_year)
+        ds->latest_year = maxy;
+    return nerr;
+}

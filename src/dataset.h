@@ -13,9 +13,10 @@
 typedef int32_t ds_period;
 #define DS_PERIOD_YEAR(p) ((int)((p) / 10000))
 enum { DS_MONTH = 0, DS_QUARTER = 1, DS_HALF = 2, DS_ANNUAL = 3 };
-ds_period ds_period_make(int year, int kind, int n);  /* n: month 1-12, quarter 1-4, half 1-2; annual: ignored */
+ds_period ds_period_make(int year, int kind, int n);  /* n: month 1-12, quarter 1-4, half 1-2; annual: ignored; 0 if invalid */
+/* Years have four digits (1000-9999); "S", "Q" may also be written "s", "q". */
 int ds_period_parse(const char *s, size_t n, ds_period *out);  /* 0 ok, -1 bad */
-int ds_period_format(ds_period p, char *buf, size_t len);    /* "2024", "2024S1", "2024Q3", "2024-06" */
+int ds_period_format(ds_period p, char *buf, size_t len);    /* "2024", "2024S1", "2024Q3", "2024-06"; length, -1 */
 
 typedef struct ds_obs {
     ds_period period;
@@ -26,12 +27,14 @@ typedef struct ds_obs {
 typedef struct ds_series {
     uint32_t indicator, region, dimkey;   /* interned ids (ds_str) */
     ds_obs *obs;                          /* sorted by period, no duplicate periods */
-    uint32_t n, cap;
+    uint32_t n, cap;                      /* cap 0: obs lies in the dataset's shared storage */
 } ds_series;
 
 /* Annual view of a series, what assessment works on: one value per year, ascending, no
  * missing values. A year with an annual row takes it; a year with only sub-annual rows
- * takes the latest-ending one (the year-end reading). */
+ * takes the latest-ending one (the year-end reading). Missing (empty) cells are ignored
+ * first: an empty annual cell does not hide the year's quarterly values. Of two periods
+ * ending in the same month the longer wins (S2 over Q4 over the month 12). */
 typedef struct ds_yearly {
     const int *years;
     const double *values;
@@ -58,8 +61,11 @@ uint32_t ds_intern(dataset *ds, const char *s, size_t n);   /* UINT32_MAX on OOM
 int ds_lookup_str(const dataset *ds, const char *s, size_t n, uint32_t *id); /* 1 found */
 const char *ds_str(const dataset *ds, uint32_t id);
 
-/* Canonical dimension key of a selector: "area=rural" pairs sorted by dimension name,
- * joined by '\x1f'; "" for the total. Written into buf; returns its length or -1. */
+/* Canonical dimension key of a selector: "area=rural" pairs sorted by dimension name
+ * (byte order), joined by '\x1f'; "" for the total. Pairs with an empty value are left out
+ * (an empty cell in the data means "all" along that dimension). Written NUL-terminated into
+ * buf; returns its length, or -1 when it does not fit in len bytes. A data row's key is the
+ * same function of its non-empty dimension cells. */
 int ds_dimkey(const char *const *dims, const char *const *values, size_t n, char *buf, size_t len);
 
 /* Regions: every region that appears in any row read, even rows skipped or with an
@@ -68,7 +74,8 @@ size_t ds_nregions(const dataset *ds);
 const char *ds_region(const dataset *ds, size_t i);
 uint32_t ds_region_id(const dataset *ds, size_t i);
 
-/* The series, or NULL. */
+/* The series, or NULL. dimkey NULL means "" (the total). A pointer stays valid until the
+ * next ds_set() or load into the same dataset. */
 const ds_series *ds_find(const dataset *ds, const char *indicator, const char *region, const char *dimkey);
 const ds_series *ds_find_ids(const dataset *ds, uint32_t indicator, uint32_t region, uint32_t dimkey);
 
@@ -84,18 +91,60 @@ int ds_set(dataset *ds, const char *indicator, const char *region, const char *d
 typedef struct ds_stats {
     size_t rows, kept, skipped, empty;   /* data rows read; kept; of unused indicators; empty value */
     int min_year, max_year;              /* over kept rows with a value; 0 if none */
+    size_t dups;                         /* kept rows repeating an earlier row's key and value */
 } ds_stats;
 const ds_stats *ds_get_stats(const dataset *ds);
 int ds_latest_year(const dataset *ds);   /* latest year with any value, 0 if none */
 
 /* Load a tidy CSV file (DESIGN.md §3). Errors go to diags with "file:line:" locations;
- * returns 0 on success, -1 on any error (the dataset is then not to be used). */
+ * returns 0 on success, -1 on any error (the dataset is then not to be used). spec NULL
+ * keeps every indicator. path "-" reads standard input. At most 100 errors are reported,
+ * then a note "too many errors, stopping". */
 int csv_load(dataset *ds, const char *path, const ds_spec *spec, diag_sink *diags);
 int csv_load_mem(dataset *ds, const char *name, const char *text, size_t len,
                  const ds_spec *spec, diag_sink *diags);
 
+/* Tuning of a load. threads 0: the online CPUs (at most 8), or the environment variable
+ * PLANCHECK_THREADS; min_chunk 0: 4 MiB (a file is split in chunks no smaller than that,
+ * one thread each). Results do not depend on either. */
+typedef struct csv_opts {
+    int threads;
+    size_t min_chunk;
+} csv_opts;
+int csv_load_ex(dataset *ds, const char *path, const ds_spec *spec, const csv_opts *opts,
+                diag_sink *diags);
+int csv_load_mem_ex(dataset *ds, const char *name, const char *text, size_t len,
+                    const ds_spec *spec, const csv_opts *opts, diag_sink *diags);
+
 /* Correctly rounded decimal to double for the plain forms a data file holds
- * ("17", "-0.5", "18.25", "1e3"); 0 ok, -1 not a finite number. */
+ * ("17", "-0.5", "18.25", "1e3", ".5", "+2"); 0 ok, -1 not a finite number (also "nan",
+ * "inf", hex, "1,5", spaces, and values that overflow). */
 int ds_parse_number(const char *s, size_t n, double *out);
+
+/* Canonical unit of a unit cell or declaration: "%", "per 1000", "per 100000", "" (a bare
+ * number: "", "number", "count", "ratio"), matched loosely ("‰", "per 1,000", "/1000",
+ * "percent" …); NULL when not one of those. */
+const char *ds_unit_canonical(const char *s, size_t n);
+
+/* ---- For loaders (csv.c; later SDMX, DHIS2, SQLite) ----
+ * A loader fills one batch per thread (a batch has its own string ids and needs no locks),
+ * merges the batches into the dataset in file order, then finishes the load. */
+typedef struct ds_batch ds_batch;
+ds_batch *ds_batch_new(void);
+void ds_batch_free(ds_batch *b);
+/* Batch-local string ids; 0 is "". *len (may be NULL) gets the length. -1 on OOM. */
+int ds_batch_intern(ds_batch *b, const char *s, size_t n, uint32_t *id);
+const char *ds_batch_str(const ds_batch *b, uint32_t id, size_t *len);
+int ds_batch_add_region(ds_batch *b, uint32_t id);                       /* 0, -1 OOM */
+int ds_batch_reserve(ds_batch *b, size_t rows);   /* room for rows rows in all (a hint); 0, -1 OOM */
+int ds_batch_add(ds_batch *b, uint32_t indicator, uint32_t region, uint32_t dimkey,
+                 ds_period p, uint32_t line, double value);                /* 0, -1 OOM */
+/* Move b's data into ds (b is left empty). line_offset is added to every line number. */
+int ds_merge(dataset *ds, ds_batch *b, uint32_t line_offset);
+/* After the last merge: sort each series, drop repeated rows, report two different values
+ * for one key as errors (file:line, whole line), set the stats (counts: rows, kept,
+ * skipped, empty; the rest is computed) and the sorted region list. Returns the number of
+ * errors reported, -1 on OOM. */
+int ds_finish_load(dataset *ds, const ds_stats *counts, const char *file, diag_sink *diags);
 
 #endif
