@@ -114,7 +114,9 @@ typedef struct eval_result {
     int counts[ST__COUNT];   /* over every milestone result */
 } eval_result;
 
-/* Returns 0, or -1 with errors in diags (an unknown region, an unreadable log, OOM). */
+/* Returns 0, or -1 with errors in diags (an unknown region, an unreadable log, OOM).
+ * After -1 the result may still hold what was computed (a bad submissions log or an alert's
+ * runtime error leave the milestones assessed): call eval_result_free either way. */
 int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
               eval_result *out, diag_sink *diags);
 void eval_result_free(eval_result *r);
