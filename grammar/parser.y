@@ -447,6 +447,10 @@ expr
     | IDENT '(' args ')'     { $$ = mk_expr(ps, EX_CALL, &@$);
                                if ($$) { $$->as.call.fn = mk_name($1, &@1); $$->as.call.nargs = $3.n;
                                  $$->as.call.args = (expr **)plist_array(ps, &$3); } }
+    | BASELINE '(' args ')'  { /* 'baseline' is also the plan's keyword; here it is the function */
+                               $$ = mk_expr(ps, EX_CALL, &@$);
+                               if ($$) { $$->as.call.fn = mk_name("baseline", &@1); $$->as.call.nargs = $3.n;
+                                 $$->as.call.args = (expr **)plist_array(ps, &$3); } }
     | '(' expr ')'           { $$ = $2; }
     | expr '@' expr          { $$ = mk_expr(ps, EX_AT, &@$); if ($$) { $$->as.at.series = $1; $$->as.at.year = $3; } }
     | '-' expr %prec UMINUS  { $$ = mk_expr(ps, EX_NEG, &@$); if ($$) $$->as.operand = $2; }

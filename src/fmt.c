@@ -905,7 +905,7 @@ char *fmt_render(const ast_file *f, size_t *len)
         size_t cj = ci;
         while (cj < nc && owner[cj] == k)
             cj++;
-        emit_decl(&F, ds[k], prev_kind, f->comments + ci, role + ci, cj - ci);
+        emit_decl(&F, ds[k], prev_kind, f->comments ? f->comments + ci : NULL, role ? role + ci : NULL, cj - ci);
         prev_kind = (int)ds[k]->kind;
         ci = cj;
     }
