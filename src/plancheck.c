@@ -154,8 +154,11 @@ int session_evaluate(pc_session *s, const eval_options *opt)
         }
     }
     session_drop_result(s);
-    if (eval_plan(s->plan, s->ds, opt, &s->result, &s->diags) != 0)
+    if (eval_plan(s->plan, s->ds, opt, &s->result, &s->diags) != 0) {
+        eval_result_free(&s->result);   /* a failed evaluation may hold partial results */
+        memset(&s->result, 0, sizeof s->result);
         return -1;
+    }
     s->have_result = 1;
     return 0;
 }
