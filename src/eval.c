@@ -936,7 +936,15 @@ void eval_format_value(const value *v, char *buf, size_t len)
     char nb[NUMFMT_MAX], sb[NUMFMT_MAX];
     switch (v->kind) {
     case V_NUMBER:
-        numfmt_shortest(v->num, nb);
+        /* for people: 12 significant digits hide binary noise (17.4 - 18.5 is -1.1, not
+         * -1.0999999999999996); machine formats keep the exact shortest form */
+        if (isfinite(v->num) && fabs(v->num) < 1e15) {
+            snprintf(nb, sizeof nb, "%.12g", v->num);
+            if (strcmp(nb, "-0") == 0)
+                strcpy(nb, "0");
+        } else {
+            numfmt_shortest(v->num, nb);
+        }
         if (!v->has_unit || v->u.kind == UNIT_BARE)
             snprintf(buf, len, "%s", nb);
         else if (v->u.kind == UNIT_PERCENT)
