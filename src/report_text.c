@@ -246,7 +246,7 @@ static int milestones(rbuf *b, const eval_result *r, const report_options *opt)
                                              "DEADLINE", "LATEST", "STATUS", "LEAD", "WITH"};
     int by_agency = opt->by_agency, color = opt->color;
     if (r->nms == 0) {
-        rb_puts(b, "\nno milestones\n");
+        rb_puts(b, "\nno numeric targets\n");
         return 0;
     }
     int *groups = NULL;
@@ -429,6 +429,60 @@ static void reports(rbuf *b, const eval_result *r, int color)
     }
 }
 
+/* The plan's tasks: lead, coordinators, due date (passed or not, as of the as-of date),
+ * title — for plans without numeric targets, whose substance they are. (With targets the
+ * table would bury them; the REPL's :who AGENCY lists an agency's tasks.) */
+static void tasks(rbuf *b, const eval_result *r, int color)
+{
+    const pc_plan *p = r->plan;
+    if (!p || p->ntasks == 0 || p->nmilestones > 0)
+        return;
+    section(b, "Tasks", color);
+    ttable t;
+    tt_init(&t, "  ");
+    tt_col(&t, "LEAD", 12, 0);
+    tt_col(&t, "WITH", 24, 0);
+    tt_col(&t, "DUE", 18, 0);
+    tt_col(&t, "TASK", 60, 0);
+    t.names[1] = 1;
+    t.names[3] = 1;
+    char due[40], with[256];
+    const char *cells[TT_MAX], *colors[TT_MAX] = {0};
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) {
+            tt_fit(&t, WIDTH);
+            tt_head(b, &t, color);
+        }
+        for (int i = 0; i < p->ntasks && !b->err; i++) {
+            const task *tk = p->tasks[i];
+            size_t o = 0;
+            with[0] = '\0';
+            for (int k = 0; k < tk->nwith && o < sizeof with; k++)
+                o += (size_t)snprintf(with + o, sizeof with - o, "%s%s", k ? ", " : "", tk->with[k].name);
+            int passed = 0;
+            if (tk->due.year) {
+                date a = r->as_of_date;
+                passed = a.year && (tk->due.year < a.year ||
+                                    (tk->due.year == a.year && (tk->due.month < a.month ||
+                                                                (tk->due.month == a.month && tk->due.day < a.day))));
+                snprintf(due, sizeof due, "%04d-%02d-%02d%s", tk->due.year, tk->due.month, tk->due.day,
+                         passed ? " passed" : "");
+            } else {
+                due[0] = '\0';
+            }
+            cells[0] = tk->lead.name ? tk->lead.name : "";
+            cells[1] = with;
+            cells[2] = due;
+            cells[3] = tk->title ? tk->title : "";
+            colors[2] = color && passed ? C_YELLOW : NULL;
+            if (pass)
+                tt_row(b, &t, cells, colors);
+            else
+                tt_measure(&t, cells);
+        }
+    }
+}
+
 static void alerts(rbuf *b, const eval_result *r, int color)
 {
     size_t nfired = 0;
@@ -475,9 +529,11 @@ int report_text(FILE *f, const eval_result *r, const report_options *opt)
         rb_done(&b);
         return -1;
     }
-    summary(&b, r, opt->color);
+    if (r->nms)
+        summary(&b, r, opt->color);
     scorecard(&b, r, opt->color);
     reports(&b, r, opt->color);
+    tasks(&b, r, opt->color);
     alerts(&b, r, opt->color);
     return rb_done(&b);
 }
