@@ -8,6 +8,7 @@ mkdir -p build-san
 cd build-san
 [ -f Makefile ] && [ Makefile -nt ../configure ] || ../configure --quiet --enable-sanitizers
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+export LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 make -j"$(nproc 2>/dev/null || echo 2)" --no-print-directory
 make -j"$(nproc 2>/dev/null || echo 2)" --no-print-directory check
