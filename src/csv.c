@@ -266,6 +266,7 @@ typedef struct chunk {
     size_t ind_n, reg_n, dim_n;
     int ind_spec;
     size_t dropped;           /* mapped bytes before this were given back to the kernel */
+    size_t populated;         /* mapped file: page tables filled up to here (offset) */
     pthread_t thread;
     int threaded;
 } chunk;
@@ -763,6 +764,26 @@ static void drop_behind(chunk *c, const char *p)
     c->dropped = hi;
 }
 
+/* Fill the page tables of the next few MB of a mapped file in one call: one 4 KiB fault
+ * per 64 KiB costs ~10 µs on a virtual machine, 40 ms over a 240 MB file. Only advice
+ * (MADV_POPULATE_READ, Linux 5.14): nothing depends on it, and it never copies a page. */
+static void populate_ahead(chunk *c, const char *p)
+{
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+    const size_t step = 8u << 20;
+    size_t at = (size_t)(p - c->L->buf);
+    if (at + (2u << 20) < c->populated)
+        return;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size_t lo = (at > c->populated ? at : c->populated) / pg * pg;
+    size_t hi = lo + step < c->L->len ? lo + step : c->L->len / pg * pg;
+    if (hi > lo && madvise((char *)c->L->buf + lo, hi - lo, MADV_POPULATE_READ) != 0)
+        hi = SIZE_MAX / 2;   /* not supported: stop asking */
+    c->populated = hi > lo ? hi : SIZE_MAX / 2;
+}
+
 /* Parse the rows that start in [pos, to). */
 static void parse_chunk(chunk *c)
 {
@@ -788,8 +809,11 @@ static void parse_chunk(chunk *c)
         }
         c->st.rows++;
         if ((size_t)nf != L->ncols) {
-            row_error(c, row, row_line, NULL, 0, "expected %zu fields (as in the header), got %ld",
-                      L->ncols, nf);
+            /* located: at the first field too many, or just after the last field */
+            const field *fl = &c->f[(size_t)nf > L->ncols ? L->ncols : (size_t)nf - 1];
+            const char *at = (size_t)nf > L->ncols ? fl->raw : fl->p + fl->len + ((fl->flags & F_QUOTED) != 0);
+            row_error(c, row, row_line, at, (size_t)nf > L->ncols ? fl->len : 0,
+                      "expected %zu fields (as in the header), got %ld", L->ncols, nf);
             continue;
         }
         if (esc) {
@@ -808,6 +832,8 @@ static void parse_chunk(chunk *c)
         process_row(c, row, row_line);
         if (L->mapped && (size_t)(p - buf) > c->dropped + (17u << 20))
             drop_behind(c, row);
+        if (L->mapped && (size_t)(p - buf) + (2u << 20) >= c->populated)
+            populate_ahead(c, p);
     }
     if (p > end)
         p = end;

@@ -774,6 +774,19 @@ int ds_batch_reserve(ds_batch *b, size_t rows)
 {
     if (rows > UINT32_MAX)
         rows = UINT32_MAX;
+    /* Room for series and strings too, guessed generously: a big block that is never
+     * touched costs only address space, while growing by doubling rewrites (and, on a
+     * virtual machine, page-faults) every intermediate copy. */
+    size_t nser = rows / 4;
+    if (nser > b->capser && nser > 4096) {
+        bseries *s = pc_realloc(b->ser, nser * sizeof *s);
+        if (!s)
+            return -1;
+        b->ser = s;
+        b->capser = nser;
+    }
+    if (rows / 128 > 1024 && strmap_reserve(&b->s.map, rows / 128) < 0)
+        return -1;
     return rows > b->caprows ? batch_rows_cap(b, rows) : 0;
 }
 
@@ -884,7 +897,7 @@ int ds_merge(dataset *ds, ds_batch *b, uint32_t line_offset)
         }
     }
     gid = pc_malloc((b->s.n ? b->s.n : 1) * sizeof *gid);
-    if (!gid)
+    if (!gid || strmap_reserve(&ds->s.map, ds->s.n + b->s.n) < 0)
         goto out;
     for (size_t i = 0; i < b->s.n; i++) {
         if (strtab_intern(&ds->s, b->s.str[i], b->s.len[i], &gid[i]) < 0)

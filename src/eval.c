@@ -43,7 +43,9 @@
  *    avg(s) are computed once per evaluation through the eval_cache).
  *  - Performance: per (milestone, region) nothing is allocated or looked up by string; a
  *    series shared by several milestones is filled once per region. The result array is
- *    ~136 bytes × regions × milestones (272 MB at 50,000 × 40), asked to live on huge pages.
+ *    ~136 bytes × regions × milestones (272 MB at 50,000 × 40), asked to live on huge pages;
+ *    with eval_options.stream there is none: blocks of regions are assessed on worker
+ *    threads and handed to the writer in order (the CSV path of `plancheck eval`).
  */
 #include "eval.h"
 #include "calendar.h"
@@ -55,6 +57,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <unistd.h>
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -983,6 +987,7 @@ typedef struct ms_prep {
     int mi;                  /* index in plan->milestones (owners) */
     int card;                /* agency card of its lead, -1 nobody */
     src *s;
+    size_t si;               /* index of s in the source array (workers have their own) */
     assess_input in;
 } ms_prep;
 
@@ -1121,6 +1126,256 @@ static int pick_regions(const pc_plan *plan, const dataset *ds, const eval_optio
     return 0;
 }
 
+/* Every alert x region in scope (alert order, then region) into out->alerts. 0, 1 a
+ * runtime error (reported), -1 OOM. */
+static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, const char **rnames,
+                       const uint32_t *rids, size_t nreg, diag_sink *diags)
+{
+    if (!plan->nalerts || !nreg)
+        return 0;
+    size_t na_ = (size_t)plan->nalerts * nreg;
+    out->alerts = arena_alloc(out->arena, sizeof *out->alerts * na_);
+    if (!out->alerts)
+        return -1;
+    int nerr0 = diags ? diags->nerrors : 0;
+    for (int a = 0; a < plan->nalerts; a++)
+        for (size_t r = 0; r < nreg; r++) {
+            alert_result *ar = &out->alerts[out->nalerts++];
+            env->region = rids[r];
+            env->region_name = rnames[r];
+            env->diags = r == 0 ? diags : NULL;
+            env->depth = 0;
+            value v = eval_expr(env, plan->alerts[a]->when);
+            ar->alert = plan->alerts[a];
+            ar->region = rnames[r];
+            ar->fired = v.kind == V_BOOL ? v.boolean : -1;
+        }
+    return diags && diags->nerrors > nerr0 ? 1 : 0;
+}
+
+/* ---- streaming: blocks of regions on worker threads, flushed in order ---- */
+
+typedef struct stream_job {
+    const pc_plan *plan;
+    const dataset *ds;
+    const eval_stream *st;
+    const ms_prep *prep;
+    size_t nms;
+    const src *srcs;         /* the prototypes (ind) and their dimension keys */
+    const char (*keys)[256];
+    size_t nsrcs;
+    const char **rnames;
+    const uint32_t *rids;
+    size_t nreg, block;
+    int as_of, ncards;
+    diag_sink *diags;        /* for the first region only */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next_block;       /* the next block to claim */
+    size_t next_flush;       /* the block whose turn it is to flush */
+    int stop;                /* an error: everybody stops */
+    int oom;
+} stream_job;
+
+typedef struct stream_worker {
+    stream_job *job;
+    int id;
+    int failed;              /* put/flush said stop, or out of memory */
+    int counts[ST__COUNT];
+    agency_card *cards;
+    pthread_t thread;
+    int threaded;
+} stream_worker;
+
+static int stream_threads(const eval_stream *st, size_t nblocks)
+{
+    long n = st->workers;
+    if (n <= 0) {
+        const char *e = getenv("PLANCHECK_THREADS");
+        n = e && *e ? strtol(e, NULL, 10) : 0;
+        if (n <= 0) {
+#ifdef _SC_NPROCESSORS_ONLN
+            n = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+        }
+    }
+    if (n < 1)
+        n = 1;
+    if (n > EVAL_MAX_WORKERS)
+        n = EVAL_MAX_WORKERS;
+    if ((size_t)n > nblocks)
+        n = (long)(nblocks ? nblocks : 1);
+    return (int)n;
+}
+
+/* Assess regions [r0, r1) into put calls. 0, -1 OOM, -2 the sink said stop. */
+static int stream_block(stream_worker *w, src *srcs, ms_result *buf, eval_env *env, arena *brk,
+                        size_t r0, size_t r1)
+{
+    const stream_job *j = w->job;
+    for (size_t r = r0; r < r1; r++) {
+        uint32_t rid = j->rids[r];
+        env->region = rid;
+        env->region_name = j->rnames[r];
+        env->diags = r == 0 ? j->diags : NULL;
+        for (size_t k = 0; k < j->nsrcs; k++) {
+            src *s = &srcs[k];
+            if (s->present && !s->ind->derived && rid != EVAL_NO_REGION) {
+                s->ser = ds_find_ids(j->ds, s->ind_id, rid, s->dim_id);
+                s->have_ser = 1;
+                if (s->ser)
+                    __builtin_prefetch(s->ser->obs);
+            }
+        }
+        for (size_t m = 0; m < j->nms; m++) {
+            const ms_prep *p = &j->prep[m];
+            src *s = &srcs[p->si];
+            ms_result *res = &buf[m];
+            if (s->stamp != r) {
+                if (src_fill(s, j->ds, rid, INT32_MAX, env) < 0)
+                    return -1;
+                s->stamp = r;
+            }
+            ds_yearly y = {s->years, s->values, s->n};
+            res->ms = p->ms;
+            res->target = p->ms->target;
+            res->ind = p->ms->target->series.resolved;
+            res->region = j->rnames[r];
+            res->owner = j->plan->owners ? &j->plan->owners[p->mi] : NULL;
+            assess_milestone(&p->in, &y, &res->r, brk);
+            w->counts[res->r.status]++;
+            if (p->card >= 0) {
+                w->cards[p->card].counts[res->r.status]++;
+                w->cards[p->card].total++;
+            }
+        }
+        if (j->st->put(j->st->ctx, w->id, buf, j->nms) != 0)
+            return -2;
+    }
+    return 0;
+}
+
+static void stream_stop(stream_job *j, int oom)
+{
+    pthread_mutex_lock(&j->mu);
+    j->stop = 1;
+    j->oom |= oom;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void *stream_run(void *arg)
+{
+    stream_worker *w = arg;
+    stream_job *j = w->job;
+    arena *work = arena_new();
+    src *srcs = pc_calloc(j->nsrcs ? j->nsrcs : 1, sizeof *srcs);
+    ms_result *buf = pc_malloc(sizeof *buf * (j->nms ? j->nms : 1));
+    eval_env env;
+    memset(&env, 0, sizeof env);
+    env.plan = j->plan;
+    env.ds = j->ds;
+    env.as_of = j->as_of;
+    env.scratch = work;
+    env.cache = eval_cache_new();
+    int ok = work && srcs && buf && env.cache;
+    for (size_t k = 0; ok && k < j->nsrcs; k++)
+        ok = src_build(&srcs[k], j->plan, j->ds, j->srcs[k].ind, j->keys[k], work, 0) == 0;
+    if (!ok) {
+        w->failed = 1;
+        stream_stop(j, 1);
+    }
+    while (ok) {
+        pthread_mutex_lock(&j->mu);
+        size_t k = j->next_block++;
+        int stop = j->stop;
+        pthread_mutex_unlock(&j->mu);
+        size_t r0 = k * j->block;
+        if (stop || r0 >= j->nreg)
+            break;
+        size_t r1 = j->nreg - r0 > j->block ? r0 + j->block : j->nreg;
+        arena *brk = arena_new();   /* broken-year lists, until the block is flushed */
+        int rc = brk ? stream_block(w, srcs, buf, &env, brk, r0, r1) : -1;
+        pthread_mutex_lock(&j->mu);
+        while (j->next_flush != k && !j->stop)
+            pthread_cond_wait(&j->cv, &j->mu);
+        stop = j->stop;
+        pthread_mutex_unlock(&j->mu);
+        if (!stop && rc == 0 && j->st->flush(j->st->ctx, w->id) != 0)
+            rc = -2;
+        arena_free(brk);
+        if (stop || rc != 0) {
+            w->failed = 1;
+            stream_stop(j, rc == -1);
+            break;
+        }
+        pthread_mutex_lock(&j->mu);
+        j->next_flush++;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
+    eval_cache_free(env.cache);
+    for (size_t k = 0; srcs && k < j->nsrcs; k++)
+        src_release(&srcs[k]);
+    pc_free(srcs);
+    pc_free(buf);
+    arena_free(work);
+    return NULL;
+}
+
+/* Every region x milestone through opt->stream. 0, -1 OOM (reported), -2 stopped. */
+static int stream_regions(stream_job *j, eval_result *out)
+{
+    /* blocks of ~8k results: a few hundred KB of CSV each */
+    j->block = j->nms ? 8192 / j->nms : 1;
+    if (j->block < 1)
+        j->block = 1;
+    size_t nblocks = (j->nreg + j->block - 1) / j->block;
+    int nw = j->nreg * j->nms >= 65536 ? stream_threads(j->st, nblocks) : 1;
+    stream_worker w[EVAL_MAX_WORKERS];
+    memset(w, 0, sizeof w);
+    if (pthread_mutex_init(&j->mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&j->cv, NULL) != 0) {
+        pthread_mutex_destroy(&j->mu);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < nw; i++) {
+        w[i].job = j;
+        w[i].id = i;
+        w[i].cards = pc_calloc((size_t)(j->ncards ? j->ncards : 1), sizeof *w[i].cards);
+        if (!w[i].cards) {
+            nw = i;
+            rc = -1;
+            break;
+        }
+    }
+    for (int i = 1; rc == 0 && i < nw; i++)
+        w[i].threaded = pthread_create(&w[i].thread, NULL, stream_run, &w[i]) == 0;
+    if (rc == 0 && nw > 0)
+        stream_run(&w[0]);
+    for (int i = 1; i < nw; i++)
+        if (w[i].threaded)
+            pthread_join(w[i].thread, NULL);
+    /* a worker without a thread of its own finds every block taken by now: nothing lost */
+    for (int i = 0; i < nw; i++) {
+        for (int s = 0; s < ST__COUNT; s++)
+            out->counts[s] += w[i].counts[s];
+        for (int c = 0; c < j->ncards; c++) {
+            for (int s = 0; s < ST__COUNT; s++)
+                out->cards[c].counts[s] += w[i].cards[c].counts[s];
+            out->cards[c].total += w[i].cards[c].total;
+        }
+        pc_free(w[i].cards);
+    }
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
+    if (rc == 0 && j->stop)
+        rc = j->oom ? -1 : -2;
+    return rc;
+}
+
 int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
               eval_result *out, diag_sink *diags)
 {
@@ -1226,6 +1481,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
             nsrcs++;
         }
         p->s = &srcs[k];
+        p->si = k;
     }
     if (nms)
         qsort(prep, nms, sizeof *prep, cmp_prep);
@@ -1234,11 +1490,6 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
     size_t total = nreg * nms;
     if (nms && total / nms != nreg)
         goto oom;
-    out->ms = pc_malloc(sizeof *out->ms * (total ? total : 1));
-    if (!out->ms)
-        goto oom;
-    advise_huge(out->ms, sizeof *out->ms * total);
-    out->nms = total;
     eval_env env;
     memset(&env, 0, sizeof env);
     env.plan = plan;
@@ -1246,6 +1497,43 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
     env.as_of = as_of;
     env.scratch = work;
     env.cache = eval_cache_new();
+    if (opt->stream) {
+        /* the calendar and the alerts first: their errors stop before any output */
+        if (cal_run(plan, out->as_of_date, opt->submissions, opt->submissions_text, opt->submissions_len,
+                    out->arena, &out->reports, &out->nreports, diags) < 0)
+            failed = 1;
+        if (!failed && eval_alerts(plan, out, &env, rnames, rids, nreg, diags) != 0)
+            failed = 1;
+        if (!failed) {
+            stream_job job;
+            memset(&job, 0, sizeof job);
+            job.plan = plan;
+            job.ds = ds;
+            job.st = opt->stream;
+            job.prep = prep;
+            job.nms = nms;
+            job.srcs = srcs;
+            job.keys = (const char (*)[256])keys;
+            job.nsrcs = nsrcs;
+            job.rnames = rnames;
+            job.rids = rids;
+            job.nreg = nreg;
+            job.as_of = as_of;
+            job.ncards = out->ncards;
+            job.diags = diags;
+            int src_rc = stream_regions(&job, out);
+            if (src_rc == -1)
+                goto oom_env;
+            if (src_rc < 0)
+                failed = 1;
+        }
+        goto done;
+    }
+    out->ms = pc_malloc(sizeof *out->ms * (total ? total : 1));
+    if (!out->ms)
+        goto oom_env;
+    advise_huge(out->ms, sizeof *out->ms * total);
+    out->nms = total;
     ms_result *res = out->ms;
     for (size_t r = 0; r < nreg; r++) {
         env.region = rids[r];
@@ -1291,27 +1579,12 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
         failed = 1;
 
     /* alerts: alert order, then region */
-    if (plan->nalerts && nreg) {
-        size_t na_ = (size_t)plan->nalerts * nreg;
-        out->alerts = arena_alloc(out->arena, sizeof *out->alerts * na_);
-        if (!out->alerts)
-            goto oom_env;
-        int nerr0 = diags ? diags->nerrors : 0;
-        for (int a = 0; a < plan->nalerts; a++)
-            for (size_t r = 0; r < nreg; r++) {
-                alert_result *ar = &out->alerts[out->nalerts++];
-                env.region = rids[r];
-                env.region_name = rnames[r];
-                env.diags = r == 0 ? diags : NULL;
-                env.depth = 0;
-                value v = eval_expr(&env, plan->alerts[a]->when);
-                ar->alert = plan->alerts[a];
-                ar->region = rnames[r];
-                ar->fired = v.kind == V_BOOL ? v.boolean : -1;
-            }
-        if (diags && diags->nerrors > nerr0)
-            failed = 1;
-    }
+    int arc = eval_alerts(plan, out, &env, rnames, rids, nreg, diags);
+    if (arc < 0)
+        goto oom_env;
+    if (arc)
+        failed = 1;
+done:
     eval_cache_free(env.cache);
     for (size_t k = 0; k < nsrcs; k++)
         src_release(&srcs[k]);

@@ -85,6 +85,25 @@ typedef struct agency_card {
     int total;
 } agency_card;
 
+/* Streaming the milestone results instead of keeping them (national scale: 2M results
+ * would be ~270 MB). eval_plan then assesses the regions in blocks of whole regions, on up
+ * to `workers` threads (0: the online CPUs, at most 8, or PLANCHECK_THREADS; small jobs use
+ * one), and for each block calls put(ctx, worker, results, n) once per region (results in
+ * output order: region, then milestone id) from the worker thread 0 <= worker < workers,
+ * then flush(ctx, worker) with the blocks strictly in order, one flush at a time. The
+ * results passed to put live until that put returns (broken-year lists: until the
+ * block's flush). Nonzero from put or flush stops the evaluation: eval_plan returns -1
+ * without adding a diagnostic. The calendar and the alerts are evaluated first, so that
+ * an error there returns -1 before anything is streamed. out->ms stays NULL; counts and
+ * cards are filled as usual. */
+typedef struct eval_stream {
+    int workers;
+    int (*put)(void *ctx, int worker, const struct ms_result *ms, size_t n);
+    int (*flush)(void *ctx, int worker);
+    void *ctx;
+} eval_stream;
+#define EVAL_MAX_WORKERS 8
+
 typedef struct eval_options {
     int as_of;               /* 0: the latest year with any data */
     const char *region;      /* NULL: the plan's region (or the only region in the data) */
@@ -94,6 +113,7 @@ typedef struct eval_options {
     date as_of_date;         /* year 0: 31 Dec of the as-of year (for the report calendar) */
     const char *submissions_text;  /* the log's contents instead of reading the file (tests, */
     size_t submissions_len;        /* REPL); submissions then names it in messages */
+    const eval_stream *stream;     /* NULL: keep every milestone result in out->ms */
 } eval_options;
 
 typedef struct eval_result {

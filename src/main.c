@@ -47,6 +47,38 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     return EXIT_BAD;
 }
 
+/* A getopt_long failure as a usage error (the optstrings start with ':'): c ':' is a
+ * missing value; '?' an unknown option (with the closest known one) or a value given to
+ * an option that takes none. */
+static int option_error(const char *cmd, int c, char **argv, const struct option *opts)
+{
+    const char *arg = argv[optind - 1];
+    char name[80];
+    if (arg[0] == '-' && arg[1] == '-')
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    else if (optopt > 0 && optopt < 128)
+        snprintf(name, sizeof name, "-%c", optopt);
+    else
+        snprintf(name, sizeof name, "%s", arg);
+    if (c == ':')
+        return usage_error(cmd, "option '%s' needs a value", name);
+    const char *cands[32];
+    char longs[32][32];
+    size_t n = 0;
+    for (const struct option *o = opts; o->name && n < 32; o++, n++) {
+        snprintf(longs[n], sizeof longs[n], "--%s", o->name);
+        cands[n] = longs[n];
+        if (strcmp(longs[n], name) == 0)
+            return usage_error(cmd, "option '%s' takes no value", name);
+    }
+    const char *sug = name[1] == '-' ? diag_suggest(name, cands, n) : NULL;
+    if (!sug)
+        return usage_error(cmd, "unknown option '%s'", name);
+    fprintf(stderr, "plancheck %s: unknown option '%s'; did you mean '%s'?\n", cmd, name, sug);
+    fputs("Try 'plancheck help' for usage.\n", stderr);
+    return EXIT_BAD;
+}
+
 /* ---- check ---- */
 
 static int cmd_check(int argc, char **argv)
@@ -57,11 +89,11 @@ static int cmd_check(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
         if (c == 'q') quiet = 1;
         else if (c == 'W') werror = 1;
         else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
-        else return usage_error("check", "unknown option '%s'", argv[optind - 1]);
+        else return option_error("check", c, argv, opts);
     }
     if (optind >= argc)
         return usage_error("check", "%s", "no file given: plancheck check FILE...");
@@ -99,11 +131,11 @@ static int cmd_fmt(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "wh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":wh", opts, NULL)) != -1) {
         if (c == 'w') write = 1;
         else if (c == 'c') check = 1;
         else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
-        else return usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
+        else return option_error("fmt", c, argv, opts);
     }
     if (optind >= argc)
         return usage_error("fmt", "%s", "no file given: plancheck fmt [-w] FILE...");
@@ -216,12 +248,15 @@ static int cmd_eval(int argc, char **argv)
         {"color", required_argument, NULL, O_COLOR}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         switch (c) {
         case O_DATA: data = optarg; break;
         case O_ASOF:
-            if (parse_year_arg(optarg, &eo.as_of) != 0)
+            if (parse_year_arg(optarg, &eo.as_of) != 0) {
+                if (optarg[0] && strspn(optarg, "0123456789") == strlen(optarg))
+                    return usage_error("eval", "--as-of takes a year from 1900 to 2200, not '%s'", optarg);
                 return usage_error("eval", "--as-of takes a year such as 2024, not '%s'", optarg);
+            }
             break;
         case O_REGION: eo.region = optarg; break;
         case O_ALL: eo.all_regions = 1; break;
@@ -242,8 +277,7 @@ static int cmd_eval(int argc, char **argv)
         case O_OUT: out_path = optarg; break;
         case O_COLOR: color_opt = optarg; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':': return usage_error("eval", "option '%s' needs a value", argv[optind - 1]);
-        default: return usage_error("eval", "unknown option '%s'", argv[optind - 1]);
+        default: return option_error("eval", c, argv, opts);
         }
     }
     if (optind >= argc)
@@ -272,29 +306,80 @@ static int cmd_eval(int argc, char **argv)
         return EXIT_BAD;
     }
     int status = EXIT_OK;
-    if (pc_load_plan(s, argv[optind]) != 0 || (data && session_load_data(s, data) != 0) ||
-        session_evaluate(s, &eo) != 0) {
+    if (pc_load_plan(s, argv[optind]) != 0 || (data && session_load_data(s, data) != 0)) {
         pc_print_diagnostics(s, stderr, dcolor);
         pc_session_free(s);
         return EXIT_BAD;
     }
-    pc_print_diagnostics(s, stderr, dcolor);   /* warnings */
-    if (!data)
-        fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
-
     const char *err = NULL;
     FILE *out = stdout;
     fileio_atomic *fa = NULL;
     char ebuf[512];
-    if (out_path) {
-        out = fileio_write_atomic_begin(out_path, &fa, ebuf, sizeof ebuf);
-        if (!out) {
-            fprintf(stderr, "plancheck: %s\n", ebuf);
+    int wrc;
+    if (ro.format == FMT_CSV) {
+        /* CSV streams while evaluating: rows go out region block by region block, from
+         * every core, and no array of millions of results is ever built */
+        eval_stream st;
+        report_csv_stream *cs = report_csv_stream_new(stdout, &ro, &st, &err);
+        if (!cs) {
+            pc_print_diagnostics(s, stderr, dcolor);
+            if (err)
+                fprintf(stderr, "plancheck eval: %s\n", err);
+            else
+                fprintf(stderr, "plancheck: out of memory\n");
             pc_session_free(s);
             return EXIT_BAD;
         }
+        if (out_path) {
+            out = fileio_write_atomic_begin(out_path, &fa, ebuf, sizeof ebuf);
+            if (!out) {
+                pc_print_diagnostics(s, stderr, dcolor);
+                fprintf(stderr, "plancheck: %s\n", ebuf);
+                report_csv_stream_end(cs, 0);
+                pc_session_free(s);
+                return EXIT_BAD;
+            }
+            report_csv_stream_set_file(cs, out);
+        }
+        eo.stream = &st;
+        errno = 0;
+        int erc = session_evaluate(s, &eo);
+        int write_failed = erc != 0 && report_csv_stream_failed(cs);
+        if (erc != 0 && !write_failed) {
+            report_csv_stream_end(cs, 0);
+            if (fa)
+                fileio_write_atomic_abort(fa);
+            pc_print_diagnostics(s, stderr, dcolor);
+            pc_session_free(s);
+            return EXIT_BAD;
+        }
+        pc_print_diagnostics(s, stderr, dcolor);   /* warnings */
+        if (!data && s->plan->nmilestones)
+            fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
+        wrc = write_failed ? -1 : report_csv_stream_end(cs, 1);
+        if (write_failed) {
+            errno = report_csv_stream_errno(cs);
+            report_csv_stream_end(cs, 0);
+        }
+    } else {
+        if (session_evaluate(s, &eo) != 0) {
+            pc_print_diagnostics(s, stderr, dcolor);
+            pc_session_free(s);
+            return EXIT_BAD;
+        }
+        pc_print_diagnostics(s, stderr, dcolor);   /* warnings */
+        if (!data && s->plan->nmilestones)
+            fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
+        if (out_path) {
+            out = fileio_write_atomic_begin(out_path, &fa, ebuf, sizeof ebuf);
+            if (!out) {
+                fprintf(stderr, "plancheck: %s\n", ebuf);
+                pc_session_free(s);
+                return EXIT_BAD;
+            }
+        }
+        wrc = report_write(out, &s->result, &ro, &err);
     }
-    int wrc = report_write(out, &s->result, &ro, &err);
     if (wrc != 0) {
         if (err)
             fprintf(stderr, "plancheck eval: %s\n", err);
@@ -333,10 +418,10 @@ static int cmd_repl(int argc, char **argv)
         {"data", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (c == 'd') data = optarg;
         else if (c == 'h') { fputs(usage_text, stdout); return EXIT_OK; }
-        else return usage_error("repl", "unknown option '%s'", argv[optind - 1]);
+        else return option_error("repl", c, argv, opts);
     }
     if (optind + 1 < argc)
         return usage_error("repl", "one plan file at a time; unexpected '%s'", argv[optind + 1]);

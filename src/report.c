@@ -62,10 +62,39 @@ int rb_init(rbuf *b, FILE *f, size_t cap)
     return 0;
 }
 
+/* A buffer without a FILE (f NULL) grows instead of writing. */
+static int rb_grow(rbuf *b, size_t n)
+{
+    if (b->err)
+        return -1;
+    if (b->cap - b->len >= n)
+        return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < n) {
+        if (cap > SIZE_MAX / 2) {
+            b->err = 1;
+            errno = ENOMEM;
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *nb = pc_realloc(b->buf, cap);
+    if (!nb) {
+        b->err = 1;
+        errno = ENOMEM;
+        return -1;
+    }
+    b->buf = nb;
+    b->cap = cap;
+    return 0;
+}
+
 int rb_flush(rbuf *b)
 {
     if (b->err)
         return -1;
+    if (!b->f)
+        return rb_grow(b, b->cap - b->len + 1);
     if (b->len && fwrite(b->buf, 1, b->len, b->f) != b->len) {
         b->err = 1;
         if (!errno)
@@ -79,6 +108,13 @@ void rb_write_slow(rbuf *b, const char *s, size_t n)
 {
     if (b->err)
         return;
+    if (!b->f) {
+        if (rb_grow(b, n) == 0) {
+            memcpy(b->buf + b->len, s, n);
+            b->len += n;
+        }
+        return;
+    }
     if (rb_flush(b) < 0)
         return;
     if (n >= b->cap) {
@@ -95,6 +131,8 @@ void rb_write_slow(rbuf *b, const char *s, size_t n)
 
 int rb_reserve(rbuf *b, size_t n)
 {
+    if (!b->f)
+        return rb_grow(b, n);
     if (b->err || n > b->cap)
         return -1;
     if (b->cap - b->len < n)
@@ -108,7 +146,7 @@ int rb_done(rbuf *b)
     pc_free(b->buf);
     b->buf = NULL;
     b->cap = b->len = 0;
-    if (fflush(b->f) != 0 || ferror(b->f))
+    if (b->f && (fflush(b->f) != 0 || ferror(b->f)))
         rc = -1;
     if (rc < 0 && !errno)
         errno = EIO;

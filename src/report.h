@@ -24,4 +24,20 @@ int report_csv(FILE *f, const eval_result *r, const report_options *opt, const c
 int report_markdown(FILE *f, const eval_result *r, const report_options *opt);
 int report_html(FILE *f, const eval_result *r, const report_options *opt);
 
+/* CSV while evaluating (eval_options.stream): no array of results. new() checks the
+ * columns (NULL with *err set, or NULL and errno ENOMEM) and fills *st; hand st to
+ * eval_plan; then end(s, ok): ok nonzero writes what is left (the header alone when there
+ * was no row) and flushes f; ok 0 only frees. Rows reach f in big writes, in order; the
+ * header is written with the first rows, so a failed evaluation writes nothing unless
+ * rows were already out. end returns 0, -1 on a write error (errno set). */
+typedef struct report_csv_stream report_csv_stream;
+report_csv_stream *report_csv_stream_new(FILE *f, const report_options *opt, eval_stream *st,
+                                         const char **err);
+int report_csv_stream_end(report_csv_stream *s, int ok);
+void report_csv_stream_set_file(report_csv_stream *s, FILE *f);   /* before evaluating */
+/* After eval_plan returned -1: did the stream stop it (a write error, or out of memory in
+ * a buffer)? Then errno() is the reason. */
+int report_csv_stream_failed(const report_csv_stream *s);
+int report_csv_stream_errno(const report_csv_stream *s);
+
 #endif

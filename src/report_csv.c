@@ -159,24 +159,30 @@ typedef struct idcache {
     int care;
 } idcache;
 
-static void write_default(rbuf *b, const eval_result *r)
+static const char default_header[] = "region,milestone,status,ratio,projected\n";
+
+/* What the default rows remember from one call to the next. */
+typedef struct rowstate {
+    idcache cache[NCACHE];
+    const char *prev_region;
+    size_t rl;
+    int rcare;
+} rowstate;
+
+static void write_default_rows(rbuf *b, rowstate *rs, const ms_result *ms, size_t n)
 {
-    static const char header[] = "region,milestone,status,ratio,projected\n";
     const char *st[ST__COUNT + 1];
     size_t stl[ST__COUNT + 1];
     for (int i = 0; i <= ST__COUNT; i++) {
         st[i] = assess_status_str((pc_status)i);
         stl[i] = strlen(st[i]);
     }
-    rb_put(b, header, sizeof header - 1);
-
-    idcache cache[NCACHE];
-    memset(cache, 0, sizeof cache);
-    const char *prev_region = NULL;
-    size_t rl = 0;
-    int rcare = 0;
-    for (size_t i = 0; i < r->nms && !b->err; i++) {
-        const ms_result *m = &r->ms[i];
+    idcache *cache = rs->cache;
+    const char *prev_region = rs->prev_region;
+    size_t rl = rs->rl;
+    int rcare = rs->rcare;
+    for (size_t i = 0; i < n && !b->err; i++) {
+        const ms_result *m = &ms[i];
         const char *region = m->region ? m->region : "";
         if (region != prev_region) {
             prev_region = region;
@@ -225,6 +231,40 @@ static void write_default(rbuf *b, const eval_result *r)
         put_fixed6(b, m->r.projected);
         rb_putc(b, '\n');
     }
+    rs->prev_region = prev_region;
+    rs->rl = rl;
+    rs->rcare = rcare;
+}
+
+static void write_header(rbuf *b, const csv_col *cols, int ncols)
+{
+    if (ncols < 0) {
+        rb_put(b, default_header, sizeof default_header - 1);
+        return;
+    }
+    for (int c = 0; c < ncols; c++) {
+        if (c)
+            rb_putc(b, ',');
+        rb_puts(b, col_names[cols[c]]);
+    }
+    rb_putc(b, '\n');
+}
+
+static void write_rows(rbuf *b, rowstate *rs, const csv_col *cols, int ncols, const ms_result *ms,
+                       size_t n)
+{
+    if (ncols < 0) {
+        write_default_rows(b, rs, ms, n);
+        return;
+    }
+    for (size_t i = 0; i < n && !b->err; i++) {
+        for (int c = 0; c < ncols; c++) {
+            if (c)
+                rb_putc(b, ',');
+            put_cell(b, &ms[i], cols[c]);
+        }
+        rb_putc(b, '\n');
+    }
 }
 
 int report_csv(FILE *f, const eval_result *r, const report_options *opt, const char **err)
@@ -241,23 +281,130 @@ int report_csv(FILE *f, const eval_result *r, const report_options *opt, const c
     rbuf b;
     if (rb_init(&b, f, (size_t)1 << 20) < 0)
         return -1;
-    if (ncols < 0) {
-        write_default(&b, r);
-    } else {
-        for (int c = 0; c < ncols; c++) {
-            if (c)
-                rb_putc(&b, ',');
-            rb_puts(&b, col_names[cols[c]]);
-        }
-        rb_putc(&b, '\n');
-        for (size_t i = 0; i < r->nms && !b.err; i++) {
-            for (int c = 0; c < ncols; c++) {
-                if (c)
-                    rb_putc(&b, ',');
-                put_cell(&b, &r->ms[i], cols[c]);
-            }
-            rb_putc(&b, '\n');
+    rowstate *rs = pc_calloc(1, sizeof *rs);
+    if (!rs) {
+        rb_done(&b);
+        errno = ENOMEM;
+        return -1;
+    }
+    write_header(&b, cols, ncols);
+    write_rows(&b, rs, cols, ncols, r->ms, r->nms);
+    pc_free(rs);
+    return rb_done(&b);
+}
+
+/* ---- streaming: one growing buffer per evaluation worker, written in block order ---- */
+
+struct report_csv_stream {
+    FILE *f;
+    csv_col cols[MAX_COLS];
+    int ncols;
+    int header_done;
+    int err;                 /* a write failed (errno kept in errno_) */
+    int errno_;
+    rbuf b[EVAL_MAX_WORKERS];
+    rowstate rs[EVAL_MAX_WORKERS];
+};
+
+static int stream_put(void *ctx, int worker, const ms_result *ms, size_t n)
+{
+    report_csv_stream *s = ctx;
+    rbuf *b = &s->b[worker];
+    write_rows(b, &s->rs[worker], s->cols, s->ncols, ms, n);
+    return b->err ? -1 : 0;
+}
+
+static int stream_write(report_csv_stream *s, const char *p, size_t n)
+{
+    if (s->err)
+        return -1;
+    if (n && fwrite(p, 1, n, s->f) != n) {
+        s->err = 1;
+        s->errno_ = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int stream_flush(void *ctx, int worker)
+{
+    report_csv_stream *s = ctx;
+    rbuf *b = &s->b[worker];
+    if (!s->header_done) {
+        rbuf h;
+        if (rb_init(&h, NULL, 4096) < 0)
+            return -1;
+        write_header(&h, s->cols, s->ncols);
+        int rc = h.err ? -1 : stream_write(s, h.buf, h.len);
+        pc_free(h.buf);
+        if (rc < 0)
+            return -1;
+        s->header_done = 1;
+    }
+    int rc = stream_write(s, b->buf, b->len);
+    b->len = 0;
+    return rc;
+}
+
+report_csv_stream *report_csv_stream_new(FILE *f, const report_options *opt, eval_stream *st,
+                                         const char **err)
+{
+    if (err)
+        *err = NULL;
+    report_csv_stream *s = pc_calloc(1, sizeof *s);
+    if (!s) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    s->f = f;
+    s->ncols = -1;
+    if (opt && opt->columns) {
+        s->ncols = parse_columns(opt->columns, s->cols, err);
+        if (s->ncols < 0) {
+            pc_free(s);
+            return NULL;
         }
     }
-    return rb_done(&b);
+    for (int i = 0; i < EVAL_MAX_WORKERS; i++)
+        if (rb_init(&s->b[i], NULL, (size_t)512 << 10) < 0) {
+            report_csv_stream_end(s, 0);
+            errno = ENOMEM;
+            return NULL;
+        }
+    memset(st, 0, sizeof *st);
+    st->put = stream_put;
+    st->flush = stream_flush;
+    st->ctx = s;
+    return s;
+}
+
+void report_csv_stream_set_file(report_csv_stream *s, FILE *f) { s->f = f; }
+
+int report_csv_stream_failed(const report_csv_stream *s)
+{
+    int failed = s->err;
+    for (int i = 0; i < EVAL_MAX_WORKERS; i++)
+        failed |= s->b[i].err;
+    return failed;
+}
+
+int report_csv_stream_errno(const report_csv_stream *s) { return s->err ? s->errno_ : ENOMEM; }
+
+int report_csv_stream_end(report_csv_stream *s, int ok)
+{
+    if (!s)
+        return -1;
+    int rc = 0;
+    if (ok) {
+        if (!s->header_done && stream_flush(s, 0) < 0)
+            rc = -1;
+        if (s->err || fflush(s->f) != 0 || ferror(s->f)) {
+            rc = -1;
+            errno = s->errno_ ? s->errno_ : errno ? errno : EIO;
+        }
+    }
+    for (int i = 0; i < EVAL_MAX_WORKERS; i++)
+        pc_free(s->b[i].buf);
+    pc_free(s);
+    return rc;
 }

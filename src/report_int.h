@@ -16,7 +16,7 @@ typedef struct rbuf {
     int err;                 /* a write or allocation failed (errno set) */
 } rbuf;
 
-int rb_init(rbuf *b, FILE *f, size_t cap);   /* 0, or -1 (ENOMEM) */
+int rb_init(rbuf *b, FILE *f, size_t cap);   /* 0, or -1 (ENOMEM); f NULL: grows in memory */
 int rb_flush(rbuf *b);                       /* 0, or -1 */
 int rb_done(rbuf *b);                        /* flush, fflush, ferror, free; 0 or -1 */
 void rb_write_slow(rbuf *b, const char *s, size_t n);
