@@ -13,6 +13,7 @@ int pcyylex(PCYYSTYPE *lval, pc_loc *lloc, yyscan_t scanner);
 }
 %code {
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ static date mk_day_month(parse_state *ps, const char *day, const pc_loc *dloc, c
 static name_ref *list_names(parse_state *ps, const plist *l, int *n);
 static void *new_node(parse_state *ps, size_t n);
 static void pcyyerror(const pc_loc *loc, yyscan_t scanner, parse_state *ps, const char *msg);
+static void report_invalid(parse_state *ps, const pc_loc *loc);
 static void plan_item(parse_state *ps, const char *what, const char **slot, const char *value, const pc_loc *loc);
 
 #define CUR_PLAN (ps->file->tail_plan ? &ps->file->tail_plan->as.plan : &ps->dummy_plan)
@@ -107,6 +109,11 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %left '*' '/'
 %precedence UMINUS
 %left '@'
+
+/* An INVALID token (a bad byte, invalid UTF-8) that error recovery throws away is still
+ * reported (the first of its line): bison would otherwise drop it silently after an
+ * earlier syntax error. */
+%destructor { if (ps->invalid_line != @$.first_line) report_invalid(ps, &@$); } INVALID
 
 %type <d> decl plan_decl agency_decl indicator_decl target_decl responsible_decl report_decl
 %type <d> task_decl let_decl alert_decl
@@ -555,6 +562,8 @@ static quantity mk_quantity(parse_state *ps, const char *num, const pc_loc *loc,
     memset(&q, 0, sizeof q);
     q.text = num;
     q.value = strtod(num, NULL);
+    if (!isfinite(q.value))
+        perr(ps, loc, "this number is too large: numbers go up to about 1.8e308");
     const char *dot = strchr(num, '.');
     q.decimals = dot ? (int)strlen(dot + 1) : 0;
     q.loc = *loc;
@@ -566,7 +575,7 @@ static quantity mk_quantity(parse_state *ps, const char *num, const pc_loc *loc,
     case UNIT_PER:
         q.u.per_text = per;
         q.u.scale = strtod(per, NULL);
-        if (strchr(per, '.') || q.u.scale < 1)
+        if (strchr(per, '.') || q.u.scale < 1 || !isfinite(q.u.scale))
             perr(ps, per_loc, "'per %s' is not a unit: write per 1000, per 100000 or another whole number", per);
         else if (q.u.scale == 100)
             q.u.kind = UNIT_PERCENT;
@@ -741,6 +750,28 @@ static void describe_token(parse_state *ps, yysymbol_kind_t tok, const pc_loc *l
     }
 }
 
+/* An INVALID token's message. Past MAX_INVALID_REPORTS errors, bad bytes that error
+ * recovery discards are only counted (a binary file would otherwise give one per byte). */
+#define MAX_INVALID_REPORTS 50
+static void report_invalid(parse_state *ps, const pc_loc *loc)
+{
+    ps->nerrors++;
+    ps->invalid_line = loc->first_line;
+    if (ps->nerrors > MAX_INVALID_REPORTS)
+        return;
+    const char *t = ps->file->src.text + loc->first_byte;
+    unsigned char c = (unsigned char)t[0];
+    if (ps->invalid_msg)
+        diag_at(ps->diags, DIAG_ERROR, loc, "%s", ps->invalid_msg);
+    else if (c >= 0x80 && loc->last_byte - loc->first_byte == 1)
+        diag_at(ps->diags, DIAG_ERROR, loc, "invalid UTF-8 byte 0x%02x: the file must be UTF-8 text", c);
+    else if (c < 0x20 || c == 0x7f)
+        diag_at(ps->diags, DIAG_ERROR, loc, "unexpected control character 0x%02x", c);
+    else
+        diag_at(ps->diags, DIAG_ERROR, loc, "unexpected character '%.*s'",
+                (int)(loc->last_byte - loc->first_byte), t);
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, parse_state *ps)
 {
     (void)scanner;
@@ -749,17 +780,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pars
     char what[160];
     ps->nerrors++;
     if (tok == YYSYMBOL_INVALID) {
-        const char *t = ps->file->src.text + loc->first_byte;
-        unsigned char c = (unsigned char)t[0];
-        if (ps->invalid_msg)
-            diag_at(ps->diags, DIAG_ERROR, loc, "%s", ps->invalid_msg);
-        else if (c >= 0x80 && loc->last_byte - loc->first_byte == 1)
-            diag_at(ps->diags, DIAG_ERROR, loc, "invalid UTF-8 byte 0x%02x: the file must be UTF-8 text", c);
-        else if (c < 0x20 || c == 0x7f)
-            diag_at(ps->diags, DIAG_ERROR, loc, "unexpected control character 0x%02x", c);
-        else
-            diag_at(ps->diags, DIAG_ERROR, loc, "unexpected character '%.*s'",
-                    (int)(loc->last_byte - loc->first_byte), t);
+        ps->nerrors--;   /* report_invalid counts it */
+        report_invalid(ps, loc);
         return 0;
     }
     describe_token(ps, tok, loc, what, sizeof what);
@@ -792,7 +814,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pars
         diag_at(ps->diags, DIAG_ERROR, loc, "unexpected %s; expected %s", what, exp);
     else
         diag_at(ps->diags, DIAG_ERROR, loc, "unexpected %s", what);
-    if (tok == YYSYMBOL_YYEOF && ps->nopen > 0) {
+    int starts_decl = tok == YYSYMBOL_PLAN || tok == YYSYMBOL_AGENCY || tok == YYSYMBOL_INDICATOR ||
+                      tok == YYSYMBOL_TARGET || tok == YYSYMBOL_RESPONSIBLE || tok == YYSYMBOL_REPORT ||
+                      tok == YYSYMBOL_TASK || tok == YYSYMBOL_LET || tok == YYSYMBOL_ALERT;
+    if ((tok == YYSYMBOL_YYEOF || starts_decl) && ps->nopen > 0) {
         const pc_loc *open = &ps->open_loc[ps->nopen - 1 < 63 ? ps->nopen - 1 : 63];
         diag_at(ps->diags, DIAG_NOTE, open, "to match this '%c'", ps->file->src.text[open->first_byte]);
     }

@@ -52,6 +52,38 @@ static diag *push(diag_sink *s, diag_level lv)
     return d;
 }
 
+/* Words (runs without a space) longer than this many bytes are cut in messages: a 1 MB
+ * name quoted in a message would otherwise make a 1 MB line on stderr. */
+#define WORD_SHOW_MAX 100
+
+/* Cut every over-long word of m in place to its first bytes, "…" and its trailing
+ * punctuation (the closing quote of a quoted name), on UTF-8 boundaries. */
+static void shorten_words(char *m)
+{
+    char *o = m;
+    for (const char *p = m; *p;) {
+        size_t n = strcspn(p, " \n");
+        if (n > WORD_SHOW_MAX) {
+            size_t head = WORD_SHOW_MAX * 6 / 10, tail = 0;
+            while (head > 0 && ((unsigned char)p[head] & 0xC0) == 0x80)
+                head--;
+            while (tail < 3 && strchr("'\"?;:,.)]", p[n - 1 - tail]))
+                tail++;
+            memmove(o, p, head);
+            memcpy(o + head, "\xE2\x80\xA6", 3);
+            memmove(o + head + 3, p + n - tail, tail);
+            o += head + 3 + tail;
+        } else {
+            memmove(o, p, n);
+            o += n;
+        }
+        p += n;
+        if (*p)
+            *o++ = *p++;
+    }
+    *o = '\0';
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -61,8 +93,11 @@ static char *vformat(const char *fmt, va_list ap)
     if (n < 0)
         return NULL;
     char *m = pc_malloc((size_t)n + 1);
-    if (m)
+    if (m) {
         vsnprintf(m, (size_t)n + 1, fmt, ap);
+        if (n > WORD_SHOW_MAX)
+            shorten_words(m);
+    }
     return m;
 }
 
@@ -202,11 +237,31 @@ void diag_print(FILE *f, const diag_sink *s, int color)
 
 /* ---- did you mean ---- */
 
-static size_t edit_distance(const char *a, const char *b, size_t limit)
+/* s as code points (a malformed byte counts as one); at most max of them, else -1. */
+static long code_points(const char *s, unsigned *out, size_t max)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    while (*p) {
+        if (n == max)
+            return -1;
+        unsigned c = *p++;
+        int k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        for (; k > 0 && (*p & 0xC0) == 0x80; k--)
+            c = (c << 6) | (*p++ & 0x3F);
+        out[n++] = c;
+    }
+    return (long)n;
+}
+
+/* Edit distance in code points (so that 'Hue' is one edit from 'Huế'). */
+static size_t edit_distance(const char *sa, const char *sb, size_t limit)
+{
+    unsigned a[64], b[64];
+    long na = code_points(sa, a, 64), nb = code_points(sb, b, 64);
+    if (na < 0 || nb < 0)
         return limit + 1;
+    size_t la = (size_t)na, lb = (size_t)nb;
     if ((la > lb ? la - lb : lb - la) > limit)
         return limit + 1;
     /* optimal string alignment: insertions, deletions, substitutions, transpositions */
@@ -231,7 +286,7 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
 
 const char *diag_suggest(const char *name, const char *const *cands, size_t n)
 {
-    size_t len = strlen(name);
+    size_t len = (size_t)utf8_columns(name, strlen(name));
     size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
     const char *best = NULL;
     size_t best_d = limit + 1;

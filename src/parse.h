@@ -30,6 +30,7 @@ typedef struct parse_state {
     int nerrors;
     int oom;
     const char *invalid_msg; /* the lexer's explanation of its last INVALID token */
+    int invalid_line;        /* line of the last INVALID token reported (one per line) */
     pc_loc open_loc[64];     /* where the innermost open brackets are */
     int nopen;
     /* the declaration being built, for the actions of its parts */

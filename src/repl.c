@@ -55,6 +55,9 @@ typedef struct repl {
     /* completion candidates (strings owned by the plan, the dataset or static tables) */
     const char **cands;
     size_t ncands, cands_cap, cand_next;
+    /* sandbox (fuzzing): :load and :data read only these files, :save writes nothing */
+    int sandbox;
+    const char *sandbox_plan, *sandbox_data;
 } repl;
 
 /* ---- output helpers ---- */
@@ -872,6 +875,8 @@ static void cmd_load(repl *r, const char *arg, size_t argoff)
         cmd_error(r, 0, 0, "usage: :load FILE");
         return;
     }
+    if (r->sandbox && (!r->sandbox_plan || snprintf(path, sizeof path, "%s", r->sandbox_plan) < 0))
+        return;
     if (load_plan_file(r, path) != 0)
         return;
     print_plan_summary(r->s->plan, path);
@@ -890,6 +895,8 @@ static void cmd_data(repl *r, const char *arg, size_t argoff)
             printf("no data loaded: :data FILE.csv loads some\n");
         return;
     }
+    if (r->sandbox && (!r->sandbox_data || snprintf(path, sizeof path, "%s", r->sandbox_data) < 0))
+        return;
     if (session_load_data(r->s, path) != 0)
         return;
     if (r->nedits) {
@@ -1744,7 +1751,9 @@ static void cmd_save(repl *r, const char *arg, size_t argoff)
         return;
     }
     char err[512];
-    if (fileio_write_atomic(path, all ? all : "", len, err, sizeof err) != 0)
+    if (r->sandbox)
+        printf("not saved (sandbox): %zu bytes\n", len);
+    else if (fileio_write_atomic(path, all ? all : "", len, err, sizeof err) != 0)
         diag_at(&s->diags, DIAG_ERROR, NULL, "%s", err);
     else
         printf("saved %d declaration%s to %s\n", ndecls, ndecls == 1 ? "" : "s", path);
@@ -1983,6 +1992,89 @@ static void tty_teardown(repl *r)
     rl_ctx = NULL;
 }
 
+/* One input line (without its newline): a command, or a line of the entry being read,
+ * which runs once it is complete. */
+static void feed_line(repl *r, const char *line)
+{
+    r->lineno++;
+    repl_saveline(r, line);
+    const char *p = line + strspn(line, " \t");
+    if (*p == ':' && r->buf_len) {
+        /* no entry goes on with ':': report the unfinished one, then run the command */
+        run_entry(r);
+        r->buf_len = 0;
+    }
+    if (r->buf_len == 0) {
+        if (*p == ':') {
+            run_command(r, line);
+            return;
+        }
+        if (!*p)
+            return;
+        r->entry_line = r->lineno;
+    }
+    if (buf_append(r, line) != 0) {
+        diag_at(&r->s->diags, DIAG_ERROR, NULL, "out of memory");
+        finish(r, 1);
+        r->buf_len = 0;
+        return;
+    }
+    if (parse_incomplete(r->buf, r->buf_len))
+        return;
+    run_entry(r);
+    r->buf_len = 0;
+}
+
+/* Free what the REPL holds (not the session); the exit status. */
+static int repl_end(repl *r)
+{
+    fflush(stdout);
+    drop_edits(r);
+    pc_free(r->edits);
+    pc_free(r->region);
+    pc_free(r->history);
+    pc_free(r->buf);
+    pc_free(r->cands);
+    return !r->tty && r->nfailed ? 2 : 0;
+}
+
+repl *repl_open(pc_session *s)
+{
+    repl *r = pc_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->s = s;
+    if (!s->plan)   /* start from an empty plan: typed declarations build it */
+        session_add_text(s, REPL_SRC, "", 0, 0, PARSE_REPL, NULL);
+    finish(r, 0);
+    return r;
+}
+
+void repl_sandbox(repl *r, const char *plan_path, const char *data_path)
+{
+    r->sandbox = 1;
+    r->sandbox_plan = plan_path;
+    r->sandbox_data = data_path;
+}
+
+int repl_feed(repl *r, const char *line)
+{
+    if (!r->quit)
+        feed_line(r, line);
+    return r->quit;
+}
+
+int repl_close(repl *r)
+{
+    if (!r)
+        return 2;
+    if (r->buf_len && !r->quit)   /* an unfinished entry: report what is wrong with it */
+        run_entry(r);
+    int rc = repl_end(r);
+    pc_free(r);
+    return rc;
+}
+
 int repl_main(pc_session *s, const char *plan_path, const char *data_path)
 {
     repl rs;
@@ -2024,47 +2116,10 @@ int repl_main(pc_session *s, const char *plan_path, const char *data_path)
                 run_entry(r);
             break;
         }
-        r->lineno++;
-        repl_saveline(r, line);
-        const char *p = line + strspn(line, " \t");
-        if (*p == ':' && r->buf_len) {
-            /* no entry goes on with ':': report the unfinished one, then run the command */
-            run_entry(r);
-            r->buf_len = 0;
-        }
-        if (r->buf_len == 0) {
-            if (*p == ':') {
-                run_command(r, line);
-                repl_freeline(r, line);
-                continue;
-            }
-            if (!*p) {
-                repl_freeline(r, line);
-                continue;
-            }
-            r->entry_line = r->lineno;
-        }
-        int rc = buf_append(r, line);
+        feed_line(r, line);
         repl_freeline(r, line);
-        if (rc != 0) {
-            diag_at(&s->diags, DIAG_ERROR, NULL, "out of memory");
-            finish(r, 1);
-            r->buf_len = 0;
-            continue;
-        }
-        if (parse_incomplete(r->buf, r->buf_len))
-            continue;
-        run_entry(r);
-        r->buf_len = 0;
     }
-    fflush(stdout);
     if (r->tty)
         tty_teardown(r);
-    drop_edits(r);
-    pc_free(r->edits);
-    pc_free(r->region);
-    pc_free(r->history);
-    pc_free(r->buf);
-    pc_free(r->cands);
-    return !r->tty && r->nfailed ? 2 : 0;
+    return repl_end(r);
 }

@@ -10,4 +10,14 @@
  * the directory is made when missing. */
 char *repl_history_path(int create);
 
+/* The REPL without a terminal (what a pipe gets), one line at a time: for the fuzzer
+ * (fuzz/fuzz_repl.c) and tests. Output goes to stdout, diagnostics to stderr. */
+typedef struct repl repl;
+repl *repl_open(pc_session *s);              /* NULL: out of memory */
+/* File commands stay inside: :load reads plan_path, :data data_path (whatever is typed;
+ * NULL: nothing), :save writes nothing. */
+void repl_sandbox(repl *r, const char *plan_path, const char *data_path);
+int repl_feed(repl *r, const char *line);    /* one line, no newline; 1 once :quit ran */
+int repl_close(repl *r);                     /* reports an unfinished entry, frees r; exit status */
+
 #endif
