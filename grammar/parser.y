@@ -514,9 +514,29 @@ static void perr(parse_state *ps, const pc_loc *loc, const char *fmt, ...)
     ps->nerrors++;
 }
 
+/* A declaration is allocated only as large as its kind needs: the union's largest member
+ * (a target) is several times an agency's size, and a 1 MB plan has thousands of them.
+ * Only the member of the declaration's own kind is ever accessed. */
+static size_t decl_size(decl_kind k)
+{
+    size_t head = offsetof(decl, as);
+    switch (k) {
+    case D_PLAN: return head + sizeof(plan_meta);
+    case D_AGENCY: return head + sizeof(agency);
+    case D_INDICATOR: return head + sizeof(indicator);
+    case D_TARGET: return head + sizeof(target);
+    case D_RESPONSIBLE: return head + sizeof(responsible);
+    case D_REPORT: return head + sizeof(report);
+    case D_TASK: return head + sizeof(task);
+    case D_LET: return head + sizeof(let_decl);
+    case D_ALERT: return head + sizeof(alert_decl);
+    default: return sizeof(decl);
+    }
+}
+
 static decl *mk_decl(parse_state *ps, decl_kind k, const pc_loc *loc)
 {
-    decl *d = new_node(ps, sizeof(decl));
+    decl *d = new_node(ps, decl_size(k));
     if (d) {
         d->kind = k;
         d->loc = *loc;
