@@ -12,3 +12,7 @@ export LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 make -j"$(nproc 2>/dev/null || echo 2)" --no-print-directory
 make -j"$(nproc 2>/dev/null || echo 2)" --no-print-directory check
+# one closing line over both builds (the plain build's logs are in ../build)
+cd ..
+logs=$(ls build/tests/unit/*.log build/tests/*/run.sh.log build-san/tests/unit/*.log build-san/tests/*/run.sh.log 2>/dev/null | grep -v test-suite || true)
+tests/summary.sh $logs
