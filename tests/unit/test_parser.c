@@ -255,3 +255,18 @@ Test(parser, duplicate_plan_items)
     free(out);
     ast_file_free(f);
 }
+
+Test(parser, incomplete_input_asks_for_more)
+{
+    /* unfinished: open brackets, a trailing operator, comma or colon, a keyword that needs more */
+    const char *more[] = {"plan \"X\" {", "let x = (1 +", "let x = 1 +", "target CT4:",
+                          "target CT4: s < 17% by 2025,", "responsible DOH for", "latest(s",
+                          "indicator s \"s\" {\n  unit %"};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        cr_expect(parse_incomplete(more[i], strlen(more[i])), "should ask for more: %s", more[i]);
+    /* complete, or wrong in a way more input cannot fix */
+    const char *done[] = {"agency A \"a\"", "latest(s) - 17%", "1 + 1", "let x = 1 )", "agency A \"a",
+                          "target : s < 5% by 2025"};
+    for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+        cr_expect(!parse_incomplete(done[i], strlen(done[i])), "should not ask for more: %s", done[i]);
+}
