@@ -206,6 +206,8 @@ void diag_print_one(FILE *f, const diag *d, int color)
         if (d->line > 0 && d->col > 0)
             fprintf(f, "%d:", d->col);
         fprintf(f, "%s ", reset);
+    } else {
+        fprintf(f, "%splancheck:%s ", bold, reset);   /* no place in a file: the program speaks */
     }
     fprintf(f, "%s%s:%s %s\n", color ? level_color(d->level) : "", level_name(d->level), reset,
             d->msg ? d->msg : "(out of memory)");

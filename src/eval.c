@@ -1033,6 +1033,8 @@ static int find_region(const dataset *ds, const char *name, size_t *idx)
     return 0;
 }
 
+static void list_regions(const dataset *ds, char *buf, size_t len);
+
 static void unknown_region(const dataset *ds, const char *name, const char *how, diag_sink *diags)
 {
     size_t n = ds_nregions(ds);
@@ -1043,10 +1045,14 @@ static void unknown_region(const dataset *ds, const char *name, const char *how,
             cands[i] = ds_region(ds, i);
         s = diag_suggest(name, cands, n);
     }
-    if (s)
+    if (s) {
         diag_at(diags, DIAG_ERROR, NULL, "region '%s' (%s) is not in the data; did you mean '%s'?", name, how, s);
-    else
-        diag_at(diags, DIAG_ERROR, NULL, "region '%s' (%s) is not in the data", name, how);
+    } else {
+        char list[512];
+        list_regions(ds, list, sizeof list);
+        diag_at(diags, DIAG_ERROR, NULL, "region '%s' (%s) is not in the data, which has %zu region%s: %s",
+                name, how, n, n == 1 ? "" : "s", list);
+    }
     pc_free(cands);
 }
 
