@@ -334,9 +334,11 @@ selector
 
 /* ---- responsible ---- */
 responsible_decl
-    : RESPONSIBLE IDENT FOR refs opt_with
+    : RESPONSIBLE ident_list FOR refs opt_with
                              { $$ = mk_decl(ps, D_RESPONSIBLE, &@$);
-                               if ($$) { responsible *r = &$$->as.responsible; r->lead = mk_name($2, &@2);
+                               if ($$) { responsible *r = &$$->as.responsible; int nl = 0;
+                                 name_ref *leads = list_names(ps, &$2, &nl);
+                                 if (leads && nl > 0) { r->lead = leads[0]; r->co = nl > 1 ? leads + 1 : NULL; r->nco = nl - 1; }
                                  r->refs = list_names(ps, &$4, &r->nrefs); r->with = list_names(ps, &$5, &r->nwith); } }
     ;
 

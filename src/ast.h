@@ -146,6 +146,8 @@ typedef struct target {
 
 typedef struct responsible {
     name_ref lead;
+    name_ref *co;                      /* joint leads after the first: responsible A, B for … */
+    int nco;
     name_ref *refs;                    /* a ref named "plan" with is_plan set means the plan */
     int nrefs;
     name_ref *with;

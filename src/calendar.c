@@ -371,9 +371,13 @@ typedef struct rule_span {   /* results of one report rule: [first, first + n) *
 /* Agencies that lead something in a responsible line, in plan order. */
 static int leads_anything(const pc_plan *p, const agency *ag)
 {
-    for (int i = 0; i < p->nresps; i++)
+    for (int i = 0; i < p->nresps; i++) {
         if (p->resps[i]->lead.name && strcmp(p->resps[i]->lead.name, ag->id.name) == 0)
             return 1;
+        for (int k = 0; k < p->resps[i]->nco; k++)
+            if (strcmp(p->resps[i]->co[k].name, ag->id.name) == 0)
+                return 1;
+    }
     return 0;
 }
 

@@ -986,6 +986,8 @@ typedef struct ms_prep {
     const milestone *ms;
     int mi;                  /* index in plan->milestones (owners) */
     int card;                /* agency card of its lead, -1 nobody */
+    int *co_cards;           /* cards of its joint leads (responsible A, B for …) */
+    int nco;
     src *s;
     size_t si;               /* index of s in the source array (workers have their own) */
     assess_input in;
@@ -1254,6 +1256,10 @@ static int stream_block(stream_worker *w, src *srcs, ms_result *buf, eval_env *e
                 w->cards[p->card].counts[res->r.status]++;
                 w->cards[p->card].total++;
             }
+            for (int k = 0; k < p->nco; k++) {
+                w->cards[p->co_cards[k]].counts[res->r.status]++;
+                w->cards[p->co_cards[k]].total++;
+            }
         }
         if (j->st->put(j->st->ctx, w->id, buf, j->nms) != 0)
             return -2;
@@ -1448,11 +1454,14 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
         goto oom;
     for (int i = 0; i < plan->nagencies; i++) {
         card_of[i] = -1;
-        for (size_t m = 0; m < nms && plan->owners; m++)
-            if (plan->owners[m].lead == plan->agencies[i]) {
+        for (size_t m = 0; m < nms && plan->owners && card_of[i] < 0; m++) {
+            const ms_owner *o = &plan->owners[m];
+            int leads = o->lead == plan->agencies[i];
+            for (int k = 0; k < o->nco && !leads; k++)
+                leads = o->co[k] == plan->agencies[i];
+            if (leads)
                 card_of[i] = out->ncards++;
-                break;
-            }
+        }
     }
     out->cards = arena_alloc(out->arena, sizeof *out->cards * (size_t)(out->ncards ? out->ncards : 1));
     if (!out->cards)
@@ -1472,6 +1481,18 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
         for (int i = 0; plan->owners && i < plan->nagencies; i++)
             if (plan->owners[m].lead == plan->agencies[i])
                 p->card = card_of[i];
+        p->co_cards = NULL;
+        p->nco = 0;
+        if (plan->owners && plan->owners[m].nco) {
+            const ms_owner *o = &plan->owners[m];
+            p->co_cards = arena_alloc(work, sizeof(int) * (size_t)o->nco);
+            if (!p->co_cards)
+                goto oom;
+            for (int k = 0; k < o->nco; k++)
+                for (int i = 0; i < plan->nagencies; i++)
+                    if (o->co[k] == plan->agencies[i] && card_of[i] >= 0)
+                        p->co_cards[p->nco++] = card_of[i];
+        }
         ms_input(plan, ms, as_of, &p->in);
         char key[256];
         if (dimkey_of(&t->series, NULL, key, sizeof key) < 0)
@@ -1575,6 +1596,10 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
             if (p->card >= 0) {
                 out->cards[p->card].counts[res->r.status]++;
                 out->cards[p->card].total++;
+            }
+            for (int k = 0; k < p->nco; k++) {
+                out->cards[p->co_cards[k]].counts[res->r.status]++;
+                out->cards[p->co_cards[k]].total++;
             }
         }
     }

@@ -542,6 +542,10 @@ static void render_responsible(fmt_state *F, const decl *d)
     line_open(F, 0, d->loc.first_line, d->loc.last_line);
     sb_puts(b, "responsible ");
     sb_puts(b, r->lead.name);
+    for (int i = 0; i < r->nco; i++) {
+        sb_puts(b, ", ");
+        sb_puts(b, r->co[i].name);
+    }
     sb_puts(b, " for ");
     put_names(b, r->refs, r->nrefs);
     if (r->nwith) {

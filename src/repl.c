@@ -1015,6 +1015,11 @@ static int owner_has(const ms_owner *o, const agency *a, int *lead)
         *lead = 1;
         return 1;
     }
+    for (int i = 0; i < o->nco; i++)
+        if (o->co[i] == a) {
+            *lead = 1;
+            return 1;
+        }
     for (int i = 0; i < o->nwith; i++)
         if (o->with[i] == a) {
             *lead = 0;

@@ -660,6 +660,12 @@ void rep_row_fill(const ms_result *m, rep_row *row)
     row->cell[RC_LATEST] = rep_latest(m, row->latest, sizeof row->latest);
     row->cell[RC_STATUS] = assess_status_label(m->r.status);
     row->cell[RC_LEAD] = nz(rep_lead(m));
+    if (m->owner && m->owner->lead && m->owner->nco) {   /* joint leads read "DOLISA+POLICE" */
+        size_t o = (size_t)snprintf(row->lead, sizeof row->lead, "%s", m->owner->lead->id.name);
+        for (int i = 0; i < m->owner->nco && o < sizeof row->lead; i++)
+            o += (size_t)snprintf(row->lead + o, sizeof row->lead - o, "+%s", m->owner->co[i]->id.name);
+        row->cell[RC_LEAD] = row->lead;
+    }
     row->cell[RC_WITH] = rep_coordinators(m, row->with, sizeof row->with);
     /* the list is ';'-joined for CSV; people read ", " */
     if (strchr(row->with, ';')) {

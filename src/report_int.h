@@ -84,7 +84,7 @@ enum { RC_TARGET, RC_MILESTONE, RC_REGION, RC_INDICATOR, RC_GOAL, RC_DEADLINE, R
        RC_STATUS, RC_LEAD, RC_WITH, RC__N };
 typedef struct rep_row {
     const char *cell[RC__N];        /* never NULL ("" when empty) */
-    char goal[96], deadline[40], latest[64], with[256];
+    char goal[96], deadline[40], latest[64], with[256], lead[128];
 } rep_row;
 void rep_row_fill(const ms_result *m, rep_row *row);
 extern const char *const rep_row_heads[RC__N];   /* "TARGET", "MILESTONE", … */

@@ -103,6 +103,16 @@ static void milestone_obj(rbuf *b, const ms_result *m)
     rb_putc(b, ']');
 
     /* ---- extensions (not in the contract) ---- */
+    if (m->owner && m->owner->nco) {   /* joint leads after "lead" (responsible A, B for …) */
+        next_key(b, "co_leads");
+        rb_putc(b, '[');
+        for (int i = 0; i < m->owner->nco; i++) {
+            if (i)
+                rb_put(b, ", ", 2);
+            rep_json_str(b, m->owner->co[i] ? m->owner->co[i]->id.name : NULL);
+        }
+        rb_putc(b, ']');
+    }
     next_key(b, "kind");
     rep_json_str(b, rep_kind_str(k));
     next_key(b, "label");

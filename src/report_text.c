@@ -241,7 +241,7 @@ static void group_heading(rbuf *b, const ms_result *m, int by_agency, int color)
 
 static int milestones(rbuf *b, const eval_result *r, const report_options *opt)
 {
-    static const size_t maxw[RC__N] = {12, 16, 18, 16, 24, 18, 18, 10, 12, 24};
+    static const size_t maxw[RC__N] = {12, 16, 18, 16, 24, 18, 18, 10, 16, 24};
     static const char *const heads[RC__N] = {"TARGET", "MILESTONE", "REGION", "INDICATOR", "GOAL",
                                              "DEADLINE", "LATEST", "STATUS", "LEAD", "WITH"};
     int by_agency = opt->by_agency, color = opt->color;

@@ -16,6 +16,8 @@ typedef struct rctx {
     int nerrors;
     int oom;
     int in_derived;    /* checking a derived indicator's formula: series are numbers */
+    const agency **co; /* the joint leads of the responsible line being applied */
+    int nco;
 } rctx;
 
 #define ERR(rc, loc, ...) do { diag_at((rc)->d, DIAG_ERROR, (loc), __VA_ARGS__); (rc)->nerrors++; } while (0)
@@ -662,6 +664,8 @@ static void set_owner(rctx *rc, int mi, const agency *lead, const responsible *r
     prios[mi] = prio;
     ms_owner *o = &rc->p->owners[mi];
     o->lead = lead;
+    o->co = rc->co;
+    o->nco = rc->nco;
     o->from = d;
     o->nwith = 0;
     o->with = arena_alloc(rc->p->arena, sizeof(agency *) * (size_t)(r->nwith ? r->nwith : 1));
@@ -731,10 +735,32 @@ static void check_responsibles(rctx *rc, decl **resp_decls)
         responsible *r = p->resps[i];
         decl *d = resp_decls[i];
         const agency *lead = need_agency(rc, &r->lead);
+        rc->co = NULL;
+        rc->nco = 0;
+        if (r->nco) {
+            rc->co = arena_alloc(p->arena, sizeof(agency *) * (size_t)r->nco);
+            if (!rc->co) {
+                rc->oom = 1;
+                return;
+            }
+            for (int k = 0; k < r->nco; k++) {
+                const agency *a = need_agency(rc, &r->co[k]);
+                int dup = strcmp(r->co[k].name, r->lead.name) == 0;
+                for (int j = 0; j < k; j++)
+                    dup |= strcmp(r->co[j].name, r->co[k].name) == 0;
+                if (dup)
+                    WARN(rc, &r->co[k].loc, "'%s' is named twice as a lead", r->co[k].name);
+                else if (a)
+                    rc->co[rc->nco++] = a;
+            }
+        }
         for (int k = 0; k < r->nwith; k++) {
             need_agency(rc, &r->with[k]);
             if (strcmp(r->with[k].name, r->lead.name) == 0)
                 WARN(rc, &r->with[k].loc, "'%s' leads and also coordinates", r->lead.name);
+            for (int j = 0; j < r->nco; j++)
+                if (strcmp(r->with[k].name, r->co[j].name) == 0)
+                    WARN(rc, &r->with[k].loc, "'%s' leads and also coordinates", r->co[j].name);
         }
         for (int k = 0; k < r->nrefs; k++) {
             const name_ref *ref = &r->refs[k];
@@ -807,7 +833,7 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
         return NULL;
     }
     p->arena = a;
-    rctx rc = {p, diags, 0, 0, 0};
+    rctx rc = {p, diags, 0, 0, 0, NULL, 0};
     p->agency_map = new_map(&rc);
     p->indicator_map = new_map(&rc);
     p->target_map = new_map(&rc);
@@ -1028,7 +1054,7 @@ int resolve_milestone_index(const pc_plan *p, const milestone *m)
 
 ty resolve_expr(const pc_plan *p, expr *e, diag_sink *diags)
 {
-    rctx rc = {(pc_plan *)p, diags, 0, 0, 0};
+    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0};
     tinfo t = check_expr(&rc, e, 0);
     if (e && e->kind == EX_NAME && e->ref_kind == REF_TARGET)
         return TY_TARGET;

@@ -8,6 +8,8 @@
 
 typedef struct ms_owner {
     const agency *lead;          /* NULL: nobody is responsible */
+    const agency **co;           /* joint leads after the first ("responsible A, B for …") */
+    int nco;
     const agency **with;
     int nwith;
     const decl *from;            /* the responsible line that gave it */

@@ -1076,3 +1076,19 @@ Test(fileio, fmt_round_trip_through_files)
     pc_free(text);
     ast_file_free(f);
 }
+
+Test(fmt_extra, joint_leads_and_via_round_trip)
+{
+    const char *src = "responsible   DOLISA ,POLICE for CT9   with DOH\nreport every year by 30 Nov from all to PPC   via DOLISA\n";
+    diag_sink d;
+    diag_init(&d);
+    ast_file *f = parse_text("t.plan", src, strlen(src), 0, PARSE_FILE, &d, NULL);
+    cr_assert_eq(f->nerrors, 0);
+    size_t n = 0;
+    char *out = fmt_render(f, &n);
+    cr_assert_str_eq(out, "responsible DOLISA, POLICE for CT9 with DOH\n\n"
+                          "report every year by 30 Nov from all to PPC via DOLISA\n");
+    pc_free(out);
+    ast_file_free(f);
+    diag_free(&d);
+}
