@@ -172,6 +172,16 @@ plan_item
     | ISSUED DATE            { plan_meta *m = CUR_PLAN;
                                if (m->issued.year) perr(ps, &@1, "'issued' is given twice in the plan block");
                                m->issued = mk_date(ps, $2, &@2); }
+    | ISSUED NUMBER '-' NUMBER
+                             { /* a month-precision date: "ngày … tháng 02 năm 2024" with the day left blank */
+                               plan_meta *m = CUR_PLAN;
+                               if (m->issued.year) perr(ps, &@1, "'issued' is given twice in the plan block");
+                               pc_loc l = @2; l.last_line = @4.last_line; l.last_column = @4.last_column; l.last_byte = @4.last_byte;
+                               int y = mk_year(ps, $2, &@2);
+                               int mo = strlen($4) == 2 ? mk_int(ps, $4, &@4, "a month", 1, 12) : 0;
+                               if (strlen($4) != 2) perr(ps, &@4, "'%s' is not a month: write the month with two digits, like %d-02", $4, y ? y : 2024);
+                               memset(&m->issued, 0, sizeof m->issued);
+                               if (y && mo) { m->issued.year = y; m->issued.month = mo; m->issued.loc = l; } }
     | BASELINE NUMBER        { plan_meta *m = CUR_PLAN;
                                if (m->baseline) perr(ps, &@1, "'baseline' is given twice in the plan block");
                                m->baseline = mk_year(ps, $2, &@2); m->baseline_loc = @2; }

@@ -44,7 +44,7 @@ typedef struct series_ref {
 } series_ref;
 
 typedef struct date {
-    int year, month, day;   /* year 0: a recurring day-month ("30 Nov") */
+    int year, month, day;   /* year 0: a recurring day-month ("30 Nov"); day 0: a month ("issued 2024-02") */
     pc_loc loc;
 } date;
 

@@ -188,7 +188,9 @@ static void put_quantity(sbuf *b, const quantity *q)
 
 static void put_date(sbuf *b, const date *d)
 {
-    if (d->year)
+    if (d->year && !d->day)
+        sb_printf(b, "%04d-%02d", d->year, d->month);   /* a month-precision date */
+    else if (d->year)
         sb_printf(b, "%04d-%02d-%02d", d->year, d->month, d->day);
     else
         sb_printf(b, "%d %s", d->day, ast_month_name(d->month));

@@ -270,3 +270,19 @@ Test(parser, incomplete_input_asks_for_more)
     for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
         cr_expect(!parse_incomplete(done[i], strlen(done[i])), "should not ask for more: %s", done[i]);
 }
+
+Test(parser, month_precision_issue_date)
+{
+    char *out;
+    ast_file *f = th_parse("plan \"X\" { issued 2024-02 }\n", &out);
+    cr_assert_eq(f->nerrors, 0, "%s", out);
+    cr_assert_eq(f->decls->as.plan.issued.year, 2024);
+    cr_assert_eq(f->decls->as.plan.issued.month, 2);
+    cr_assert_eq(f->decls->as.plan.issued.day, 0);
+    free(out);
+    ast_file_free(f);
+    f = th_parse("plan \"X\" { issued 2024-2 }\n", &out);
+    cr_assert(th_has(out, "t.plan:1:24: error: '2' is not a month: write the month with two digits, like 2024-02"), "%s", out);
+    free(out);
+    ast_file_free(f);
+}
