@@ -993,6 +993,19 @@ typedef struct ms_prep {
     assess_input in;
 } ms_prep;
 
+/* A result counts on the card of its lead and of each joint lead. */
+static void count_cards(agency_card *cards, const ms_prep *p, pc_status st)
+{
+    if (p->card >= 0) {
+        cards[p->card].counts[st]++;
+        cards[p->card].total++;
+    }
+    for (int k = 0; k < p->nco; k++) {
+        cards[p->co_cards[k]].counts[st]++;
+        cards[p->co_cards[k]].total++;
+    }
+}
+
 /* National scale writes ~300 MB of results; on Linux ask for transparent huge pages so
  * that first touches fault 2 MiB at a time instead of 4 KiB (half the CPU time otherwise
  * goes to page faults). Only advice: nothing depends on it. */
@@ -1252,14 +1265,7 @@ static int stream_block(stream_worker *w, src *srcs, ms_result *buf, eval_env *e
             res->owner = j->plan->owners ? &j->plan->owners[p->mi] : NULL;
             assess_milestone(&p->in, &y, &res->r, brk);
             w->counts[res->r.status]++;
-            if (p->card >= 0) {
-                w->cards[p->card].counts[res->r.status]++;
-                w->cards[p->card].total++;
-            }
-            for (int k = 0; k < p->nco; k++) {
-                w->cards[p->co_cards[k]].counts[res->r.status]++;
-                w->cards[p->co_cards[k]].total++;
-            }
+            count_cards(w->cards, p, res->r.status);
         }
         if (j->st->put(j->st->ctx, w->id, buf, j->nms) != 0)
             return -2;
@@ -1593,14 +1599,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
             res->owner = plan->owners ? &plan->owners[p->mi] : NULL;
             assess_milestone(&p->in, &y, &res->r, out->arena);
             out->counts[res->r.status]++;
-            if (p->card >= 0) {
-                out->cards[p->card].counts[res->r.status]++;
-                out->cards[p->card].total++;
-            }
-            for (int k = 0; k < p->nco; k++) {
-                out->cards[p->co_cards[k]].counts[res->r.status]++;
-                out->cards[p->co_cards[k]].total++;
-            }
+            count_cards(out->cards, p, res->r.status);
         }
     }
 

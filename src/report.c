@@ -649,6 +649,15 @@ const char *rep_target_id(const ms_result *m)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
+int rep_table_cols(const eval_result *r, int *cols)
+{
+    int n = 0, multi = rep_nregions(r, NULL) > 1;
+    for (int c = 0; c < RC__N; c++)
+        if (c != RC_REGION || multi)
+            cols[n++] = c;
+    return n;
+}
+
 void rep_row_fill(const ms_result *m, rep_row *row)
 {
     row->cell[RC_TARGET] = rep_target_id(m);

@@ -87,6 +87,8 @@ typedef struct rep_row {
     char goal[96], deadline[40], latest[64], with[256], lead[128];
 } rep_row;
 void rep_row_fill(const ms_result *m, rep_row *row);
+/* The columns of a milestone table (every RC_*, REGION only with several regions). */
+int rep_table_cols(const eval_result *r, int *cols);
 extern const char *const rep_row_heads[RC__N];   /* "TARGET", "MILESTONE", … */
 
 /* Distinct regions among the milestone results (they are sorted by region). */

@@ -39,11 +39,7 @@ static int milestones(rbuf *b, const eval_result *r, const report_options *opt)
     size_t *order = rep_order(r, opt->by_agency, NULL);
     if (!order)
         return -1;
-    int cols[RC__N], n = 0;
-    int multi = rep_nregions(r, NULL) > 1;
-    for (int c = 0; c < RC__N; c++)
-        if (c != RC_REGION || multi)
-            cols[n++] = c;
+    int cols[RC__N], n = rep_table_cols(r, cols);
     const char *heads[RC__N], *cells[RC__N];
     for (int c = 0; c < n; c++)
         heads[c] = rep_row_heads[cols[c]];
