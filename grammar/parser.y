@@ -93,7 +93,7 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %token <str> PLAN "plan" AGENCY "agency" INDICATOR "indicator" TARGET "target"
 %token <str> RESPONSIBLE "responsible" REPORT "report" TASK "task" LET "let" ALERT "alert"
 %token <str> TITLE "title" AUTHORITY "authority" REGION "region" ISSUED "issued"
-%token <str> BASELINE "baseline" METHOD "method" UNIT "unit" LOWER "lower" HIGHER "higher"
+%token <str> BASELINE "baseline" PERIOD "period" METHOD "method" UNIT "unit" LOWER "lower" HIGHER "higher"
 %token <str> IS "is" BETTER "better" DIMENSIONS "dimensions" BY "by" MAINTAIN "maintain"
 %token <str> FROM "from" TO "to" DECREASE "decrease" INCREASE "increase" YEAR "year"
 %token <str> FOR "for" WITH "with" EVERY "every" MONTHS "months" ONCE "once" ALL "all"
@@ -182,6 +182,13 @@ plan_item
                                if (strlen($4) != 2) perr(ps, &@4, "'%s' is not a month: write the month with two digits, like %d-02", $4, y ? y : 2024);
                                memset(&m->issued, 0, sizeof m->issued);
                                if (y && mo) { m->issued.year = y; m->issued.month = mo; m->issued.loc = l; } }
+    | PERIOD NUMBER TO NUMBER
+                             { plan_meta *m = CUR_PLAN;
+                               if (m->period_from) perr(ps, &@1, "'period' is given twice in the plan block");
+                               m->period_from = mk_year(ps, $2, &@2); m->period_to = mk_year(ps, $4, &@4);
+                               m->period_loc = @$;
+                               if (m->period_from && m->period_to && m->period_from > m->period_to)
+                                   perr(ps, &@4, "the period %d to %d runs backwards: write the earlier year first", m->period_from, m->period_to); }
     | BASELINE NUMBER        { plan_meta *m = CUR_PLAN;
                                if (m->baseline) perr(ps, &@1, "'baseline' is given twice in the plan block");
                                m->baseline = mk_year(ps, $2, &@2); m->baseline_loc = @2; }

@@ -87,6 +87,8 @@ typedef struct plan_meta {
     const char *title, *authority, *region;
     date issued;                       /* year 0: not given */
     int baseline;                      /* 0: not given */
+    int period_from, period_to;        /* period 2021 to 2030; 0: not given */
+    pc_loc period_loc;
     method method;
     int has_method;
     pc_loc loc, baseline_loc, method_loc, region_loc;

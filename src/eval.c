@@ -530,9 +530,10 @@ static void ms_input(const pc_plan *plan, const milestone *m, int as_of, assess_
         in->rate_increase = t->rate_increase;
         in->rate_lo = t->rate_lo.value;
     } else if (m->kind == MS_MAINTAIN) {
+        /* a maintain without its own window is bounded by the plan's period, if any */
         in->kind = AK_MAINTAIN;
-        in->from = m->from;
-        in->to = m->to;
+        in->from = m->from ? m->from : plan->meta ? plan->meta->period_from : 0;
+        in->to = m->to ? m->to : plan->meta ? plan->meta->period_to : 0;
     } else {
         in->kind = AK_BY;
         in->deadline = m->year;

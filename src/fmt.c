@@ -8,7 +8,7 @@
  *  2. Blocks: a plan with any field, an indicator written with { }, and a task with any
  *     item are printed as blocks: the header ends in " {", one item per line indented by
  *     two spaces, "}" alone on the last line. Plan fields go in the order title,
- *     authority, region, issued, baseline, method; indicator items in the order unit,
+ *     authority, region, issued, period, baseline, method; indicator items in the order unit,
  *     direction, dimensions (inline indicators too); task items as "lead X with A, B"
  *     then "due DATE". An empty plan or task block is dropped ("plan \"x\"").
  *  3. Targets: `target [ID] ["label"]: series …` — the colon follows the label directly,
@@ -395,7 +395,8 @@ static void render_plan(fmt_state *F, const decl *d)
 {
     const plan_meta *m = &d->as.plan;
     sbuf *b = cur(F);
-    int any = m->title || m->authority || m->region || m->issued.year || m->baseline || m->has_method;
+    int any = m->title || m->authority || m->region || m->issued.year || m->period_from || m->baseline ||
+              m->has_method;
     size_t header = F->nlines;
     line_open(F, 0, d->loc.first_line, any ? d->loc.first_line : d->loc.last_line);
     sb_puts(b, "plan ");
@@ -424,6 +425,10 @@ static void render_plan(fmt_state *F, const decl *d)
         block_item(F, m->issued.loc.first_line, 0);
         sb_puts(b, "issued ");
         put_date(b, &m->issued);
+    }
+    if (m->period_from) {
+        block_item(F, m->period_loc.first_line, 0);
+        sb_printf(b, "period %d to %d", m->period_from, m->period_to);
     }
     if (m->baseline) {
         block_item(F, m->baseline_loc.first_line, 0);

@@ -632,6 +632,10 @@ static void check_target(rctx *rc, target *t)
             }
             if (m->year && base && m->year <= base)
                 ERR(rc, &m->year_loc, "the deadline %d is not after the baseline year %d", m->year, base);
+            const plan_meta *pm = rc->p->meta;
+            if (m->year && pm && pm->period_from && (m->year < pm->period_from || m->year > pm->period_to))
+                WARN(rc, &m->year_loc, "the deadline %d is outside the plan's period %d to %d", m->year,
+                     pm->period_from, pm->period_to);
             if (m->year > last_year)
                 last_year = m->year;
             prev = m;

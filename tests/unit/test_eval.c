@@ -1024,3 +1024,16 @@ Test(oom, every_allocation_may_fail, .fini = fx_done)
     }
     cr_expect_gt(failures, 3);
 }
+
+Test(plan_period, bounds_maintain_without_a_window, .fini = fx_done)
+{
+    /* 2019 breaks the target but lies before the period: only 2021..as-of count */
+    load("plan \"P\" { region \"A\" period 2021 to 2030 }\n"
+         "indicator enrol \"e\" unit % higher is better\n"
+         "target M: enrol >= 99% maintain\n"
+         "target W: enrol >= 99% maintain from 2018\n",
+         "indicator,region,year,value\nenrol,A,2019,95\nenrol,A,2021,99.5\nenrol,A,2023,99.2\n");
+    cr_assert_eq(run(NULL), 0);
+    expect_status("M/maintain", "maintained");
+    expect_status("W/maintain", "broken");   /* its own window starts before the period */
+}

@@ -286,3 +286,18 @@ Test(parser, month_precision_issue_date)
     free(out);
     ast_file_free(f);
 }
+
+Test(parser, plan_period)
+{
+    char *out;
+    ast_file *f = th_parse("plan \"X\" { period 2021 to 2030 }\n", &out);
+    cr_assert_eq(f->nerrors, 0, "%s", out);
+    cr_assert_eq(f->decls->as.plan.period_from, 2021);
+    cr_assert_eq(f->decls->as.plan.period_to, 2030);
+    free(out);
+    ast_file_free(f);
+    f = th_parse("plan \"X\" { period 2030 to 2021 }\n", &out);
+    cr_assert(th_has(out, "t.plan:1:27: error: the period 2030 to 2021 runs backwards"), "%s", out);
+    free(out);
+    ast_file_free(f);
+}

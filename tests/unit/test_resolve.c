@@ -228,3 +228,12 @@ Test(resolve, direction_conflict_is_a_warning)
     cr_assert(th_has(out, "warning: '>' asks for a higher value, but 'stunting' is declared lower is better"), "%s", out);
     free(out);
 }
+
+Test(resolve, deadline_outside_the_period_is_a_warning)
+{
+    char *out;
+    int n = th_check("plan \"P\" { period 2021 to 2030 }\n" BASE "target : stunting < 5% by 2035\n", &out);
+    cr_assert_eq(n, 0, "%s", out);
+    cr_assert(th_has(out, "warning: the deadline 2035 is outside the plan's period 2021 to 2030"), "%s", out);
+    free(out);
+}
