@@ -121,6 +121,8 @@ typedef struct milestone {
     quantity q;
     int year;                          /* MS_BY: the deadline */
     int from, to;                      /* MS_MAINTAIN: 0 when not written */
+    int win_from, win_to;              /* MS_MAINTAIN: the window in force — from/to, else the
+                                          plan's period; 0: open (resolve) */
     pc_loc year_loc, from_loc, to_loc, loc;
     const char *id;                    /* "CT4/2025", "CT4/maintain" (resolve) */
     struct target *target;             /* back pointer (resolve) */

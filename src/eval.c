@@ -532,8 +532,8 @@ static void ms_input(const pc_plan *plan, const milestone *m, int as_of, assess_
     } else if (m->kind == MS_MAINTAIN) {
         /* a maintain without its own window is bounded by the plan's period, if any */
         in->kind = AK_MAINTAIN;
-        in->from = m->from ? m->from : plan->meta ? plan->meta->period_from : 0;
-        in->to = m->to ? m->to : plan->meta ? plan->meta->period_to : 0;
+        in->from = m->win_from;
+        in->to = m->win_to;
     } else {
         in->kind = AK_BY;
         in->deadline = m->year;

@@ -1182,7 +1182,7 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
         return;
     }
     if (ms->kind == MS_MAINTAIN) {
-        printf("  every year with data from %d must satisfy %s %s\n", ms->from ? ms->from : a->base_year, cmp,
+        printf("  every year with data from %d must satisfy %s %s\n", ms->win_from ? ms->win_from : a->base_year, cmp,
                fquantity(b1, sizeof b1, &ms->q));
         if (a->nbroken && a->broken) {
             printf("  failing years:");

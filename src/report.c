@@ -562,12 +562,12 @@ const char *rep_deadline(const ms_result *m, char *buf, size_t len)
         snprintf(buf, len, "%d-%d", m->target->rate_from, m->target->rate_to);
         break;
     case RK_MAINTAIN:
-        if (m->ms->from && m->ms->to)
-            snprintf(buf, len, "maintain %d-%d", m->ms->from, m->ms->to);
-        else if (m->ms->from)
-            snprintf(buf, len, "maintain %d-", m->ms->from);
-        else if (m->ms->to)
-            snprintf(buf, len, "maintain -%d", m->ms->to);
+        if (m->ms->win_from && m->ms->win_to)
+            snprintf(buf, len, "maintain %d-%d", m->ms->win_from, m->ms->win_to);
+        else if (m->ms->win_from)
+            snprintf(buf, len, "maintain %d-", m->ms->win_from);
+        else if (m->ms->win_to)
+            snprintf(buf, len, "maintain -%d", m->ms->win_to);
         else
             snprintf(buf, len, "maintain");
         break;

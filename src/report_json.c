@@ -119,9 +119,9 @@ static void milestone_obj(rbuf *b, const ms_result *m)
     rep_json_str(b, t ? t->label : NULL);
     if (k == RK_MAINTAIN) {
         next_key(b, "from");
-        opt_int(b, m->ms->from);
+        opt_int(b, m->ms->win_from);
         next_key(b, "to");
-        opt_int(b, m->ms->to);
+        opt_int(b, m->ms->win_to);
     } else if (k == RK_RATE) {
         next_key(b, "rate");
         rb_puts(b, "{\"change\": ");

@@ -649,6 +649,9 @@ static void check_target(rctx *rc, target *t)
             }
             if (m->from && m->to && m->from > m->to)
                 ERR(rc, &m->to_loc, "the window from %d to %d is empty: 'to' must not come before 'from'", m->from, m->to);
+            const plan_meta *pm = rc->p->meta;
+            m->win_from = m->from ? m->from : pm ? pm->period_from : 0;
+            m->win_to = m->to ? m->to : pm ? pm->period_to : 0;
             add_milestone(rc, t, m, "maintain");
         }
     }

@@ -124,6 +124,7 @@ static void build(void)
     f->t2_ms[0] = by_ms("T2/maintain", CMP_GE, qty(100, "100", U_PCT), 0, &f->t2);
     f->t2_ms[0].kind = MS_MAINTAIN;
     f->t2_ms[0].from = 2020;
+    f->t2_ms[0].win_from = 2020;   /* resolve sets the window in force */
     f->t2.ms = f->t2_ms;
     f->t2.nms = 1;
     /* target : obesity[area = "rural"] < 5% by 2025 */
