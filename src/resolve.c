@@ -18,6 +18,8 @@ typedef struct rctx {
     int in_derived;    /* checking a derived indicator's formula: series are numbers */
     const agency **co; /* the joint leads of the responsible line being applied */
     int nco;
+    const agency **with; /* its coordinators, resolved once for all its milestones */
+    int nwith;
 } rctx;
 
 #define ERR(rc, loc, ...) do { diag_at((rc)->d, DIAG_ERROR, (loc), __VA_ARGS__); (rc)->nerrors++; } while (0)
@@ -657,7 +659,7 @@ static void check_target(rctx *rc, target *t)
     }
 }
 
-static void set_owner(rctx *rc, int mi, const agency *lead, const responsible *r, const decl *d, int prio, int *prios)
+static void set_owner(rctx *rc, int mi, const agency *lead, const decl *d, int prio, int *prios)
 {
     if (prios[mi] == prio && rc->p->owners[mi].from && rc->p->owners[mi].from != d) {
         const milestone *m = rc->p->milestones[mi];
@@ -674,17 +676,8 @@ static void set_owner(rctx *rc, int mi, const agency *lead, const responsible *r
     o->co = rc->co;
     o->nco = rc->nco;
     o->from = d;
-    o->nwith = 0;
-    o->with = arena_alloc(rc->p->arena, sizeof(agency *) * (size_t)(r->nwith ? r->nwith : 1));
-    if (!o->with) {
-        rc->oom = 1;
-        return;
-    }
-    for (int k = 0; k < r->nwith; k++) {
-        uint32_t ai;
-        if (map_get(rc->p->agency_map, r->with[k].name, &ai))
-            o->with[o->nwith++] = rc->p->agencies[ai];
-    }
+    o->with = rc->with;
+    o->nwith = rc->nwith;
 }
 
 /* Milestones by key (their target, or their indicator), in milestone order within a key:
@@ -761,8 +754,16 @@ static void check_responsibles(rctx *rc, decl **resp_decls)
                     rc->co[rc->nco++] = a;
             }
         }
+        rc->with = arena_alloc(p->arena, sizeof(agency *) * (size_t)(r->nwith ? r->nwith : 1));
+        rc->nwith = 0;
+        if (!rc->with) {
+            rc->oom = 1;
+            return;
+        }
         for (int k = 0; k < r->nwith; k++) {
-            need_agency(rc, &r->with[k]);
+            const agency *wa = need_agency(rc, &r->with[k]);
+            if (wa)
+                rc->with[rc->nwith++] = wa;
             if (strcmp(r->with[k].name, r->lead.name) == 0)
                 WARN(rc, &r->with[k].loc, "'%s' leads and also coordinates", r->lead.name);
             for (int j = 0; j < r->nco; j++)
@@ -774,15 +775,15 @@ static void check_responsibles(rctx *rc, decl **resp_decls)
             uint32_t ti, ii;
             if (strcmp(ref->name, "plan") == 0) {
                 for (int m = 0; m < p->nmilestones; m++)
-                    set_owner(rc, m, lead, r, d, 1, prios);
+                    set_owner(rc, m, lead, d, 1, prios);
             } else if (map_get(p->target_map, ref->name, &ti)) {
                 uintptr_t key = (uintptr_t)p->targets[ti];
                 for (int j = ms_key_first(by_t, nm, key); j < nm && by_t[j].key == key; j++)
-                    set_owner(rc, by_t[j].m, lead, r, d, 3, prios);
+                    set_owner(rc, by_t[j].m, lead, d, 3, prios);
             } else if (map_get(p->indicator_map, ref->name, &ii)) {
                 uintptr_t key = (uintptr_t)p->indicators[ii];
                 for (int j = ms_key_first(by_i, nm, key); j < nm && by_i[j].key == key; j++)
-                    set_owner(rc, by_i[j].m, lead, r, d, 2, prios);
+                    set_owner(rc, by_i[j].m, lead, d, 2, prios);
             } else {
                 const char *s = suggest(rc, ref->name, p->target_map, p->indicator_map);
                 if (s)
@@ -840,7 +841,7 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
         return NULL;
     }
     p->arena = a;
-    rctx rc = {p, diags, 0, 0, 0, NULL, 0};
+    rctx rc = {p, diags, 0, 0, 0, NULL, 0, NULL, 0};
     p->agency_map = new_map(&rc);
     p->indicator_map = new_map(&rc);
     p->target_map = new_map(&rc);
@@ -1061,7 +1062,7 @@ int resolve_milestone_index(const pc_plan *p, const milestone *m)
 
 ty resolve_expr(const pc_plan *p, expr *e, diag_sink *diags)
 {
-    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0};
+    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0, NULL, 0};
     tinfo t = check_expr(&rc, e, 0);
     if (e && e->kind == EX_NAME && e->ref_kind == REF_TARGET)
         return TY_TARGET;
