@@ -241,6 +241,20 @@ typedef struct field {
 } field;
 enum { F_QUOTED = 1, F_ESC = 2 };
 
+/* An unquoted field of digits (a leading '-' allowed when sign): one half of "19,1". */
+static int all_digits(const field *f, int sign)
+{
+    if (f->flags || f->len == 0 || f->len > 20)
+        return 0;
+    size_t i = sign && f->p[0] == '-' ? 1 : 0;
+    if (i == f->len)
+        return 0;
+    for (; i < f->len; i++)
+        if (f->p[i] < '0' || f->p[i] > '9')
+            return 0;
+    return 1;
+}
+
 typedef struct chunk {
     const loader *L;
     size_t from, to, pos;     /* rows starting in [from, to); pos: where the next row starts */
@@ -812,8 +826,16 @@ static void parse_chunk(chunk *c)
             /* located: at the first field too many, or just after the last field */
             const field *fl = &c->f[(size_t)nf > L->ncols ? L->ncols : (size_t)nf - 1];
             const char *at = (size_t)nf > L->ncols ? fl->raw : fl->p + fl->len + ((fl->flags & F_QUOTED) != 0);
-            row_error(c, row, row_line, at, (size_t)nf > L->ncols ? fl->len : 0,
-                      "expected %zu fields (as in the header), got %ld", L->ncols, nf);
+            /* one field too many, split inside the value by a comma: a decimal comma */
+            const field *v = &c->f[L->col_val], *w = v + 1;
+            if ((size_t)nf == L->ncols + 1 && L->col_val >= 0 && all_digits(v, 1) && all_digits(w, 0))
+                row_error(c, row, row_line, v->raw, (size_t)(w->p + w->len - v->raw),
+                          "expected %zu fields (as in the header), got %ld: is '%.*s' a decimal comma? "
+                          "write %.*s.%.*s", L->ncols, nf, (int)(w->p + w->len - v->p), v->p,
+                          (int)v->len, v->p, (int)w->len, w->p);
+            else
+                row_error(c, row, row_line, at, (size_t)nf > L->ncols ? fl->len : 0,
+                          "expected %zu fields (as in the header), got %ld", L->ncols, nf);
             continue;
         }
         if (esc) {
