@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")"
 PKGS="gcc make autoconf automake flex bison pkg-config libreadline-dev libcriterion-dev"
-PKGS="$PKGS clang-format groff-base"   # the format and man-page tests
+PKGS="$PKGS clang-format groff-base lcov"   # the format and man-page tests; make coverage
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
