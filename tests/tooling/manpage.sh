@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/tooling/manpage.sh — docs/plancheck.1 renders without a warning (groff -ww, and
 # man --warnings when man is installed), has the sections a manual page needs, carries the
-# version that `plancheck version` prints, and names every command and option that
-# `plancheck help` and the synopsis of docs/cli.md name — so the three cannot drift apart.
+# version that `plancheck version` prints, and names every command, option and option value
+# (--format text|json|…) that `plancheck help` and the synopsis of docs/cli.md name — so
+# the three cannot drift apart.
 # Skipped (77) only when groff is not installed (bootstrap.sh installs groff-base).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +48,11 @@ has_word() {   # is $1 in the page as a word of its own (not inside a longer opt
 options_in() {   # the -x / --long-option words of stdin
   grep -oE -- '(^|[][ |(])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[][ |(]//' | sort -u
 }
+choices_in() {   # OPTION=VALUE for each value of "--option a|b|c" in stdin
+  grep -oE -- '--[a-z][a-z-]* [a-z_]+(\|[a-z_]+)+' | while read -r opt vals; do
+    for v in ${vals//|/ }; do echo "$opt=$v"; done
+  done | sort -u
+}
 help=$("$PLANCHECK" help) || problem "'plancheck help' failed"
 synopsis=$(sed -n '/^```/,/^```/p' "$top_srcdir/docs/cli.md" | sed -n '/^plancheck/,/^```/p' | sed '/^```/,$d')
 [ -n "$synopsis" ] || problem "no synopsis found in docs/cli.md (the first \`\`\` block)"
@@ -56,6 +62,13 @@ for source in "plancheck help" "docs/cli.md's synopsis"; do
   for opt in $words; do
     checked=$((checked + 1))
     has_word "$opt" || problem "option '$opt' (in $source) is missing from docs/plancheck.1"
+  done
+  if [ "$source" = "plancheck help" ]; then words=$(choices_in <<< "$help"); else words=$(choices_in <<< "$synopsis"); fi
+  for choice in $words; do   # each value must be in the page's entry for its option
+    checked=$((checked + 1))
+    opt=${choice%%=*} value=${choice#*=}
+    grep -E -- "^ *$opt( |$)" <<< "$text" | grep -qE "(^|[^a-z_])$value([^a-z_]|$)" ||
+      problem "value '$value' of $opt (in $source) is missing from docs/plancheck.1's $opt line"
   done
 done
 commands=$(sed -n '/^commands:/,/^$/p' <<< "$help" | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p')
@@ -68,7 +81,7 @@ done
 [ "$checked" -ge 10 ] || problem "only $checked commands and options found in 'plancheck help' and docs/cli.md: has their layout changed?"
 
 if [ $fail = 0 ]; then
-  echo "manpage: ok: $checked commands and options, no warnings"
+  echo "manpage: ok: $checked commands, options and option values; no warnings"
   exit 0
 fi
 echo "manpage: $fail problems (docs/plancheck.1 is written by hand: add what is missing there)"
