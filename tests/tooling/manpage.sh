@@ -49,7 +49,7 @@ options_in() {   # the -x / --long-option words of stdin
   grep -oE -- '(^|[][ |(])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[][ |(]//' | sort -u
 }
 choices_in() {   # OPTION=VALUE for each value of "--option a|b|c" in stdin
-  grep -oE -- '--[a-z][a-z-]* [a-z_]+(\|[a-z_]+)+' | while read -r opt vals; do
+  grep -oE -- '--[a-z][a-z-]* [a-z0-9_-]+(\|[a-z0-9_-]+)+' | while read -r opt vals; do
     for v in ${vals//|/ }; do echo "$opt=$v"; done
   done | sort -u
 }
@@ -67,7 +67,7 @@ for source in "plancheck help" "docs/cli.md's synopsis"; do
   for choice in $words; do   # each value must be in the page's entry for its option
     checked=$((checked + 1))
     opt=${choice%%=*} value=${choice#*=}
-    grep -E -- "^ *$opt( |$)" <<< "$text" | grep -qE "(^|[^a-z_])$value([^a-z_]|$)" ||
+    grep -E -- "^ *$opt( |$)" <<< "$text" | grep -qE -- "(^|[^a-z0-9_-])$value([^a-z0-9_-]|$)" ||
       problem "value '$value' of $opt (in $source) is missing from docs/plancheck.1's $opt line"
   done
 done
