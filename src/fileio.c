@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -105,18 +106,23 @@ int fileio_read(const char *path, char **text, size_t *len, char *err, size_t er
 }
 
 /* ---- mapping, guarded against SIGBUS ----
- * A page of a mapped file that is cut short while it is read raises SIGBUS. Every mapping
- * made here is in a table that the SIGBUS handler consults: a fault inside one of them
- * puts a page of zeros there (and the sentinel tail back), marks the mapping as spoiled
- * and lets the reader go on; fileio_unmap then reports it. Other SIGBUSes go to the
- * handler that was there before (or kill the process as they would have). */
+ * A page of a mapped file that is cut short while it is read raises SIGBUS. Only whole
+ * pages of the file are mapped (its last, partial page is read into anonymous memory, where
+ * the tail after the data lives too, out of the file's reach). Every mapping made here is
+ * in a table that the SIGBUS handler consults: a fault inside one of them puts a page of
+ * zeros there (one system call: the handler writes no memory itself), marks the mapping as
+ * spoiled and lets the reader go on; fileio_unmap then reports it. Other SIGBUSes go to
+ * the handler that was there before (or kill the process as they would have). */
 
 #define GUARDS 32
+#ifdef SYS_mmap2
+#define GUARD_SYS_MMAP SYS_mmap2   /* 32-bit: SYS_mmap is the old call that takes a struct */
+#else
+#define GUARD_SYS_MMAP SYS_mmap
+#endif
 static struct guard {
     _Atomic(char *) base;   /* NULL: free slot */
-    size_t len, maplen;
-    char tail[16];
-    size_t tail_len;
+    size_t filelen;         /* bytes mapped from the file (whole pages) */
     atomic_int spoiled;
 } guards[GUARDS];
 static pthread_mutex_t guard_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -124,27 +130,21 @@ static int guard_installed;   /* 1 installed, -1 could not be */
 static struct sigaction guard_prev;
 static size_t guard_page;
 
-static void guard_restore_tail(struct guard *g, char *base, char *pg)
-{
-    for (size_t i = 0; i < g->tail_len; i++) {
-        char *t = base + g->len + i;
-        if (t >= pg && t < pg + guard_page)
-            *t = g->tail[i];
-    }
-}
-
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
     char *a = si->si_addr;
     for (int i = 0; i < GUARDS && si->si_code > 0; i++) {   /* a fault, not a kill(2) */
         struct guard *g = &guards[i];
         char *base = atomic_load(&g->base);
-        if (!base || a < base || a >= base + g->maplen)
+        if (!base || a < base || a >= base + g->filelen)
             continue;
         char *pg = (char *)((uintptr_t)a & ~(uintptr_t)(guard_page - 1));
-        if (mmap(pg, guard_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+        /* the raw system call: inside a signal handler, and unseen by the sanitizers'
+         * interceptors (ThreadSanitizer would take the new page for a write racing with
+         * the other loader threads' reads of a file that is thrown away anyway) */
+        if ((void *)syscall(GUARD_SYS_MMAP, pg, guard_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                            -1, 0) == MAP_FAILED)
             break;
-        guard_restore_tail(g, base, pg);
         atomic_store(&g->spoiled, 1);
         return;
     }
@@ -152,8 +152,10 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
         guard_prev.sa_sigaction(sig, si, uc);
     } else if (guard_prev.sa_handler != SIG_IGN && guard_prev.sa_handler != SIG_DFL) {
         guard_prev.sa_handler(sig);
-    } else if (guard_prev.sa_handler == SIG_DFL) {
-        signal(SIGBUS, SIG_DFL);   /* not ours: die of it, as without the guard */
+    } else if (guard_prev.sa_handler == SIG_DFL || si->si_code > 0) {
+        /* not ours: die of it, as without the guard (a fault cannot be ignored: returning
+         * would only repeat it) */
+        signal(SIGBUS, SIG_DFL);
         raise(SIGBUS);
     }
 }
@@ -172,44 +174,56 @@ static int guard_install(void)
     return guard_installed;
 }
 
+/* The bytes [from, from + n) of fd into buf; what is missing (the file got shorter) is
+ * zeros. 0, or -1 when bytes were missing. */
+static int read_at(int fd, char *buf, size_t n, size_t from)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, buf + got, n - got, (off_t)(from + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    memset(buf + got, 0, n - got);
+    return got == n ? 0 : -1;
+}
+
 int fileio_map(int fd, size_t len, const char *tail, size_t tail_len, size_t pad, fileio_mapping *m)
 {
     memset(m, 0, sizeof *m);
-    if (fstat(fd, &m->st) != 0 || len == 0 || tail_len > sizeof guards[0].tail || tail_len > pad)
+    if (fstat(fd, &m->st) != 0 || len == 0 || len > SIZE_MAX / 2 || tail_len > pad)
         return -1;
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-    if (len > SIZE_MAX / 2)
-        return -1;
-    size_t maplen = (len + pad + pg - 1) / pg * pg;
+    size_t maplen = (len + pad + pg - 1) / pg * pg, filelen = len / pg * pg;
     pthread_mutex_lock(&guard_mu);
     int slot = -1;
     if (guard_install() > 0)
         for (int i = 0; i < GUARDS && slot < 0; i++)
             if (!atomic_load(&guards[i].base))
                 slot = i;
-    if (slot < 0) {
-        pthread_mutex_unlock(&guard_mu);
-        return -1;
+    /* a reserved anonymous range pad bytes longer, with the file's whole pages mapped over
+     * its start (private: the file itself is never written) */
+    char *buf = slot < 0 ? MAP_FAILED : mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf != MAP_FAILED && filelen &&
+        mmap(buf, filelen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+        munmap(buf, maplen);
+        buf = MAP_FAILED;
     }
-    /* a reserved anonymous range pad bytes longer, with the file mapped over its start:
-     * the bytes after the file hold the tail (private: the file itself is never written) */
-    char *res = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    char *buf = res == MAP_FAILED ? MAP_FAILED : mmap(res, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
     if (buf == MAP_FAILED) {
-        if (res != MAP_FAILED)
-            munmap(res, maplen);
         pthread_mutex_unlock(&guard_mu);
         return -1;
     }
     struct guard *g = &guards[slot];
-    g->len = len;
-    g->maplen = maplen;
-    memcpy(g->tail, tail, tail_len);
-    g->tail_len = tail_len;
+    g->filelen = filelen;
     atomic_store(&g->spoiled, 0);
     atomic_store(&g->base, buf);   /* from here a fault in it is ours */
     pthread_mutex_unlock(&guard_mu);
-    memcpy(buf + len, tail, tail_len);   /* may itself fault, if the file was cut already */
+    if (read_at(fd, buf + filelen, len - filelen, filelen) != 0)
+        atomic_store(&g->spoiled, 1);
+    memcpy(buf + len, tail, tail_len);
     m->buf = buf;
     m->len = len;
     m->maplen = maplen;

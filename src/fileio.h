@@ -18,9 +18,9 @@ int fileio_read(const char *path, char **text, size_t *len, char *err, size_t er
 int fileio_read_fd(int fd, size_t hint, size_t pad, char **text, size_t *len);
 
 /* Map the first len bytes of the regular file fd, privately and writable, followed by
- * tail (tail_len <= 16 bytes, written just after the data) and zeros up to pad bytes.
+ * tail (tail_len <= pad bytes, written just after the data) and zeros up to pad bytes.
  * The mapping is guarded: if the file is cut short while it is mapped, the pages that
- * fell off read as zeros (the tail kept in place) instead of raising SIGBUS, and
+ * fell off read as zeros (the tail stays in place) instead of raising SIGBUS, and
  * fileio_unmap says so. Returns 0, or -1 when the file cannot be mapped (read it). */
 typedef struct fileio_mapping {
     char *buf;
