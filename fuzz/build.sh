@@ -7,7 +7,6 @@
 # and a configured tree in build/ (made by ./bootstrap.sh when missing).
 set -eu
 cd "$(dirname "$0")/.."
-top=$PWD
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 [ -f build/Makefile ] || ./bootstrap.sh
 srcs=$(make -C build -s --no-print-directory print-fuzz-sources | sed -n "s/^fuzz-sources: //p")
