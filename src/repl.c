@@ -41,6 +41,7 @@ typedef struct repl {
     int quit;
     int as_of;               /* 0: the latest year with data */
     char *region;            /* NULL: the default region (the plan's, or the only one) */
+    int all_regions;         /* --all-regions given (until :region chooses one) */
     whatif *edits;
     size_t nedits, edits_cap;
     char *history;           /* history file, NULL: none */
@@ -414,6 +415,7 @@ static int ensure_result(repl *r)
     memset(&opt, 0, sizeof opt);
     opt.as_of = r->as_of;
     opt.region = r->region;
+    opt.all_regions = r->all_regions && !r->region;
     opt.want_alerts = 1;
     return session_evaluate(r->s, &opt);
 }
@@ -2080,12 +2082,16 @@ int repl_close(repl *r)
     return rc;
 }
 
-int repl_main(pc_session *s, const char *plan_path, const char *data_path)
+int repl_main(pc_session *s, const cli_options *o)
 {
+    const char *plan_path = o->plan, *data_path = o->data;
     repl rs;
     repl *r = &rs;
     memset(r, 0, sizeof *r);
     r->s = s;
+    r->as_of = o->as_of;
+    r->region = o->region ? xstrdup(o->region) : NULL;
+    r->all_regions = o->all_regions;
     r->tty = isatty(STDIN_FILENO);
     r->color = cli_color(stderr);
 
