@@ -85,7 +85,8 @@ struct src {
     size_t stamp;              /* region stamp of the filled view */
 };
 
-#define SRC_MAX_DEPTH 16
+/* The checker bounds how deep derived indicators nest and rejects cycles: a guard only. */
+#define SRC_MAX_DEPTH (AST_MAX_DERIVED_DEPTH + 1)
 
 static int dimkey_of(const series_ref *sel, const char *inherit, char *buf, size_t len)
 {
@@ -854,7 +855,7 @@ value eval_expr(eval_env *env, const expr *e)
 {
     if (!e)
         return na();
-    if (env->depth > 200) {
+    if (env->depth > AST_MAX_CHAIN_DEPTH + 8) {   /* the checker bounds it: a guard only */
         rt_error(env, e, "expression nested too deeply (a let defined in terms of itself?)");
         return na();
     }
@@ -1667,51 +1668,54 @@ static int ind_index(const pc_plan *p, const indicator *ind)
     return -1;
 }
 
-static void walk_expr(spec_walk *w, const expr *e, int depth);
+static void walk_expr(spec_walk *w, const expr *e);
 
-static void use_ind(spec_walk *w, const indicator *ind, int depth)
+static void use_ind(spec_walk *w, const indicator *ind)
 {
     int i = ind ? ind_index(w->p, ind) : -1;
-    if (i < 0 || w->used[i] || depth > SRC_MAX_DEPTH)
+    if (i < 0 || w->used[i])   /* each indicator once: no depth limit needed, cycles stop here */
         return;
     w->used[i] = 1;
     if (ind->derived)
-        walk_expr(w, ind->derived, depth + 1);
+        walk_expr(w, ind->derived);
 }
 
-static void walk_expr(spec_walk *w, const expr *e, int depth)
+/* Recursion is bounded by the parser's limits (brackets, calls); operator chains and unary
+ * operators are followed by a loop, each let and indicator is walked once: no component is
+ * ever cut off, however long the formula. */
+static void walk_expr(spec_walk *w, const expr *e)
 {
-    if (!e || depth > 200)
-        return;
-    switch (e->kind) {
-    case EX_NAME:
-        if (e->ref_kind == REF_INDICATOR)
-            use_ind(w, e->ref, depth);
-        else if (e->ref_kind == REF_TARGET)
-            use_ind(w, ((const target *)e->ref)->series.resolved, depth);
-        else if (e->ref_kind == REF_LET)
-            for (int i = 0; i < w->p->nlets; i++)
-                if (w->p->lets[i] == e->ref && !w->let_seen[i]) {
-                    w->let_seen[i] = 1;
-                    walk_expr(w, w->p->lets[i]->value, depth + 1);
-                }
-        break;
-    case EX_SERIES: use_ind(w, e->as.series.resolved, depth); break;
-    case EX_BIN:
-        walk_expr(w, e->as.bin.l, depth + 1);
-        walk_expr(w, e->as.bin.r, depth + 1);
-        break;
-    case EX_NOT:
-    case EX_NEG: walk_expr(w, e->as.operand, depth + 1); break;
-    case EX_CALL:
-        for (int i = 0; i < e->as.call.nargs; i++)
-            walk_expr(w, e->as.call.args[i], depth + 1);
-        break;
-    case EX_AT:
-        walk_expr(w, e->as.at.series, depth + 1);
-        walk_expr(w, e->as.at.year, depth + 1);
-        break;
-    default: break;
+    while (e) {
+        switch (e->kind) {
+        case EX_NAME:
+            if (e->ref_kind == REF_INDICATOR)
+                use_ind(w, e->ref);
+            else if (e->ref_kind == REF_TARGET)
+                use_ind(w, ((const target *)e->ref)->series.resolved);
+            else if (e->ref_kind == REF_LET)
+                for (int i = 0; i < w->p->nlets; i++)
+                    if (w->p->lets[i] == e->ref && !w->let_seen[i]) {
+                        w->let_seen[i] = 1;
+                        walk_expr(w, w->p->lets[i]->value);
+                    }
+            return;
+        case EX_SERIES: use_ind(w, e->as.series.resolved); return;
+        case EX_BIN:
+            walk_expr(w, e->as.bin.r);
+            e = e->as.bin.l;
+            break;
+        case EX_NOT:
+        case EX_NEG: e = e->as.operand; break;
+        case EX_CALL:
+            for (int i = 0; i < e->as.call.nargs; i++)
+                walk_expr(w, e->as.call.args[i]);
+            return;
+        case EX_AT:
+            walk_expr(w, e->as.at.year);
+            e = e->as.at.series;
+            break;
+        default: return;
+        }
     }
 }
 
@@ -1745,14 +1749,14 @@ int eval_spec(const pc_plan *plan, ds_spec *spec, arena *a)
         return -1;
     }
     for (int i = 0; i < plan->ntargets; i++)
-        use_ind(&w, plan->targets[i]->series.resolved, 0);
+        use_ind(&w, plan->targets[i]->series.resolved);
     for (int i = 0; i < plan->nlets; i++)
         if (!w.let_seen[i]) {
             w.let_seen[i] = 1;
-            walk_expr(&w, plan->lets[i]->value, 0);
+            walk_expr(&w, plan->lets[i]->value);
         }
     for (int i = 0; i < plan->nalerts; i++)
-        walk_expr(&w, plan->alerts[i]->when, 0);
+        walk_expr(&w, plan->alerts[i]->when);
     size_t n = 0;
     for (int i = 0; i < plan->nindicators; i++)
         n += w.used[i] && !plan->indicators[i]->derived;

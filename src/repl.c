@@ -1283,6 +1283,16 @@ static void cmd_explain(repl *r, const char *arg, size_t argoff)
 #define PLOT_H 12
 #define PLOT_W 48
 
+/* The grid row of value v between lo (bottom) and hi (top), whatever their size: the halves
+ * keep hi - lo finite near DBL_MAX; the row is clamped to the grid. */
+static int plot_row(double lo, double hi, double v)
+{
+    double f = (hi / 2 - v / 2) / (hi / 2 - lo / 2) * (PLOT_H - 1);
+    if (!(f >= 0))
+        return 0;
+    return f > PLOT_H - 1 ? PLOT_H - 1 : (int)lround(f);
+}
+
 typedef struct plot_line {
     double v;
     char label[64];
@@ -1371,7 +1381,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         lo = fmin(lo, lines[i].v);
         hi = fmax(hi, lines[i].v);
     }
-    if (hi - lo < 1e-9) {
+    if (hi / 2 - lo / 2 < 1e-9) {
         double d = fabs(hi) > 0 ? fabs(hi) * 0.1 : 1;
         lo -= d;
         hi += d;
@@ -1384,7 +1394,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         grid[i][width] = '\0';
         label[i] = NULL;
     }
-#define ROW(v) ((int)lround((hi - (v)) / (hi - lo) * (PLOT_H - 1)))
+#define ROW(v) plot_row(lo, hi, (v))
     for (int i = 0; i < nlines; i++) {
         int row = ROW(lines[i].v);
         memset(grid[row], '=', (size_t)width);
@@ -1395,13 +1405,17 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         if (y.years[i] >= y0)
             grid[ROW(y.values[i])][(y.years[i] - y0) * cw + cw / 2] = '*';
 #undef ROW
-    int dec = hi - lo >= 100 ? 0 : hi - lo >= 10 ? 1 : hi - lo >= 1 ? 2 : 3;
+    double span = hi / 2 - lo / 2;
+    int dec = span >= 50 ? 0 : span >= 5 ? 1 : span >= 0.5 ? 2 : 3;
     printf("%s in %s%s%s%s\n", sb, rname, u && u->kind != UNIT_BARE ? " (" : "", u && u->kind != UNIT_BARE ? ast_unit_str(u) : "",
            u && u->kind != UNIT_BARE ? ")" : "");
     for (int i = 0; i < PLOT_H; i++) {
-        char nb[64] = "";
-        if (i % 3 == 0 || i == PLOT_H - 1 || label[i])
-            numfmt_fixed(label[i] ? label_v[i] : hi - (hi - lo) * i / (PLOT_H - 1), dec, nb);
+        char nb[NUMFMT_MAX] = "";
+        double at = label[i] ? label_v[i] : hi * (1 - (double)i / (PLOT_H - 1)) + lo * ((double)i / (PLOT_H - 1));
+        if ((i % 3 == 0 || i == PLOT_H - 1 || label[i]) && fabs(at) >= 1e15)
+            numfmt_shortest(at, nb);   /* 1.7e+308, not 309 digits */
+        else if (i % 3 == 0 || i == PLOT_H - 1 || label[i])
+            numfmt_fixed(at, dec, nb);
         size_t gl = strlen(grid[i]);
         while (gl > 0 && grid[i][gl - 1] == ' ' && !label[i])
             grid[i][--gl] = '\0';
@@ -1430,6 +1444,8 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
     arena_free(a);
     ast_file_free(f);
 }
+
+
 
 /* ---- :who ---- */
 
