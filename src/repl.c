@@ -24,6 +24,7 @@
 #define PROMPT_MORE "      ...> "
 #define REPL_SRC "<repl>"
 #define HISTORY_MAX 1000
+#define ENTRY_SMALL 4096    /* entries up to this size are parsed at every line */
 
 /* A what-if edit of the data (:set), re-applied whenever the data is loaded again. */
 typedef struct whatif {
@@ -48,6 +49,8 @@ typedef struct repl {
     char *buf;
     size_t buf_len, buf_cap;
     int entry_line;
+    entry_scan scan;         /* what the entry's lines tell without parsing */
+    size_t parsed_len;       /* buf_len when the entry was last parsed */
     const char *cur_line;    /* the command line being run (for diagnostics) */
     /* readline's line handler hands its line over here */
     char *rl_line;
@@ -2033,6 +2036,8 @@ static void feed_line(repl *r, const char *line)
         if (!*p)
             return;
         r->entry_line = r->lineno;
+        memset(&r->scan, 0, sizeof r->scan);
+        r->parsed_len = 0;
     }
     if (buf_append(r, line) != 0) {
         diag_at(&r->s->diags, DIAG_ERROR, NULL, "out of memory");
@@ -2040,6 +2045,13 @@ static void feed_line(repl *r, const char *line)
         r->buf_len = 0;
         return;
     }
+    /* A surely unfinished entry is parsed again only when it has doubled since the last
+     * parse (small ones at every line, as they were): a long paste costs linear time, and an
+     * error in it is still found within a doubling. */
+    entry_scan_line(&r->scan, line, strlen(line));
+    if (entry_scan_unfinished(&r->scan) && r->buf_len > ENTRY_SMALL && r->buf_len < 2 * r->parsed_len)
+        return;
+    r->parsed_len = r->buf_len;
     if (parse_incomplete(r->buf, r->buf_len))
         return;
     run_entry(r);
