@@ -58,6 +58,14 @@ typedef struct repl {
     /* completion candidates (strings owned by the plan, the dataset or static tables) */
     const char **cands;
     size_t ncands, cands_cap, cand_next;
+    /* the file the plan was fully loaded from, or :save last wrote (NULL: none), as it was
+     * then; :save writes over no other existing file without :save! */
+    char *plan_path;
+    struct stat plan_st;
+    /* a plan file that failed to load at start: its text, written back by :save */
+    char *kept_text, *kept_path;
+    size_t kept_len;
+    int force;               /* the command was written with '!' (:save!) */
     /* sandbox (fuzzing): :load and :data read only these files, :save writes nothing */
     int sandbox;
     const char *sandbox_plan, *sandbox_data;
@@ -646,9 +654,12 @@ static const command commands[] = {
      "  The value is in the indicator's unit (16.9 or 16.9% for a % indicator); NA removes\n"
      "  the value. The region is the one in use (:region). Files are never changed.\n"},
     {"unset", ":unset", cmd_unset, ":unset [SERIES [YEAR]]", "undo what-if edits (alone: all of them)", NULL},
-    {"save", ":save", cmd_save, ":save FILE", "write every declaration of the session in canonical layout",
+    {"save", ":save", cmd_save, ":save[!] FILE", "write every declaration of the session in canonical layout",
      "  The loaded file's declarations and the typed ones, as `plancheck fmt` lays them out;\n"
-     "  the file is replaced atomically.\n"},
+     "  the file is replaced atomically. :save writes a new file, or over the plan this\n"
+     "  session loaded fully (unchanged on disk since) or last saved; any other existing\n"
+     "  file needs :save! FILE. A plan that failed to load at start is kept as text:\n"
+     "  :save writes that text back, then the declarations you typed.\n"},
     {"quit", ":quit", cmd_quit, ":quit", "leave (Ctrl-D too)", NULL},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
@@ -816,6 +827,40 @@ static void cmd_help(repl *r, const char *arg, size_t argoff)
     printf("Tab completes commands, keywords and names; Ctrl-C drops the line; Ctrl-D quits.\n");
 }
 
+/* Which files :save may write over: a new one, the plan loaded fully (as it was then), or
+ * the last file :save wrote. */
+static void remember_file(repl *r, const char *path)
+{
+    pc_free(r->plan_path);
+    r->plan_path = xstrdup(path);
+    if (!r->plan_path || stat(path, &r->plan_st) != 0)
+        memset(&r->plan_st, 0, sizeof r->plan_st);
+}
+
+static void drop_kept(repl *r)
+{
+    pc_free(r->kept_text);
+    pc_free(r->kept_path);
+    r->kept_text = r->kept_path = NULL;
+    r->kept_len = 0;
+}
+
+/* A plan file that failed to load at start: keep its text for :save, and say so. */
+static void keep_failed_plan(repl *r, const char *path)
+{
+    char *text = NULL, err[256];
+    size_t len = 0;
+    if (fileio_read(path, &text, &len, err, sizeof err) != 0)
+        return;   /* unreadable: there is nothing to keep, or to lose */
+    drop_kept(r);
+    r->kept_text = text;
+    r->kept_len = len;
+    r->kept_path = xstrdup(path);
+    diag_line(&r->s->diags, DIAG_NOTE, path, 0, 0, NULL, 0,
+              "not loaded: the session starts from an empty plan; the file's text is kept, and "
+              ":save NEW.plan writes it back followed by what you type. Fix the errors and :load %s", path);
+}
+
 /* Replace the session's plan by the files'. On errors nothing changes. */
 static int load_plan_file(repl *r, const char *path)
 {
@@ -880,8 +925,12 @@ static void cmd_load(repl *r, const char *arg, size_t argoff)
     }
     if (r->sandbox && (!r->sandbox_plan || snprintf(path, sizeof path, "%s", r->sandbox_plan) < 0))
         return;
-    if (load_plan_file(r, path) != 0)
+    if (load_plan_file(r, path) != 0) {
+        diag_line(&r->s->diags, DIAG_NOTE, path, 0, 0, NULL, 0, "not loaded: the session's plan stays as it was");
         return;
+    }
+    remember_file(r, path);
+    drop_kept(r);   /* a plan kept as text is replaced too */
     print_plan_summary(r->s->plan, path);
     if (r->s->data_path || r->nedits)
         reload_data(r);
@@ -1724,63 +1773,100 @@ static void cmd_unset(repl *r, const char *arg, size_t argoff)
 
 /* ---- :save, :quit ---- */
 
-static void cmd_save(repl *r, const char *arg, size_t argoff)
+static int same_inode(const struct stat *a, const struct stat *b)
 {
-    char path[4096];
-    trim_copy(arg, path, sizeof path);
-    if (!path[0]) {
-        cmd_error(r, 0, 0, "usage: :save FILE");
-        return;
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Why :save (without '!') must not write over path; NULL when it may. */
+static const char *save_refusal(const repl *r, const char *path)
+{
+    struct stat st, kst;
+    if (stat(path, &st) != 0)
+        return NULL;   /* a new file (a path stat cannot reach fails at the write, with its reason) */
+    if (r->kept_path && stat(r->kept_path, &kst) == 0 && same_inode(&st, &kst))
+        return "did not load (it has errors), so the session does not hold it";
+    if (r->plan_path && r->plan_st.st_ino && same_inode(&st, &r->plan_st)) {
+        if (st.st_size != r->plan_st.st_size || st.st_mtim.tv_sec != r->plan_st.st_mtim.tv_sec ||
+            st.st_mtim.tv_nsec != r->plan_st.st_mtim.tv_nsec)
+            return "changed on disk since this session read or wrote it (:load it again to see the change)";
+        return NULL;
     }
+    return "exists and is not the plan this session loaded";
+}
+
+/* The session as text: a kept plan's text as it was, then every file's declarations in
+ * canonical layout. NULL when out of memory. */
+static char *session_text(repl *r, size_t *len_out, int *ndecls)
+{
     pc_session *s = r->s;
-    char *all = NULL;
-    size_t len = 0, cap = 0;
-    int ndecls = 0, failed = 0;
-    for (int i = 0; i < s->nfiles && !failed; i++) {
+    size_t len = 0, cap = r->kept_len + 4096;
+    char *all = pc_malloc(cap);
+    if (!all)
+        return NULL;
+    if (r->kept_text) {
+        memcpy(all, r->kept_text, r->kept_len);
+        len = r->kept_len;
+        if (len && all[len - 1] != '\n')
+            all[len++] = '\n';
+    }
+    for (int i = 0; i < s->nfiles; i++) {
         const ast_file *f = s->files[i];
         if (!f->ndecls)
             continue;
         size_t n = 0;
         char *text = fmt_render(f, &n);
-        if (!text) {
-            failed = 1;
-            break;
+        char *nb = text && len + n + 2 > cap ? pc_realloc(all, cap = (len + n + 2) * 2) : all;
+        if (!text || !nb) {
+            pc_free(text);
+            pc_free(all);
+            return NULL;
         }
-        size_t need = len + n + 2;
-        if (need > cap) {
-            size_t nc = cap ? cap * 2 : 4096;
-            while (nc < need)
-                nc *= 2;
-            char *nb = pc_realloc(all, nc);
-            if (!nb) {
-                pc_free(text);
-                failed = 1;
-                break;
-            }
-            all = nb;
-            cap = nc;
-        }
+        all = nb;
         if (len && n)
             all[len++] = '\n';   /* a blank line between the file's part and each entry's */
         memcpy(all + len, text, n);
         len += n;
         if (len && all[len - 1] != '\n')
             all[len++] = '\n';
-        ndecls += f->ndecls;
+        *ndecls += f->ndecls;
         pc_free(text);
     }
-    if (failed) {
-        pc_free(all);
-        diag_at(&s->diags, DIAG_ERROR, NULL, "out of memory");
+    *len_out = len;
+    return all;
+}
+
+static void cmd_save(repl *r, const char *arg, size_t argoff)
+{
+    char path[4096];
+    trim_copy(arg, path, sizeof path);
+    if (!path[0]) {
+        cmd_error(r, 0, 0, "usage: :save FILE (:save! FILE writes over an existing file)");
+        return;
+    }
+    const char *why = r->force ? NULL : save_refusal(r, path);
+    if (why) {
+        cmd_error(r, col_of(r, argoff + strspn(arg, " \t")), 0,
+                  "not saved: %s %s; :save! %s writes over it, :save NEW.plan writes a new file", path, why, path);
+        return;
+    }
+    size_t len = 0;
+    int ndecls = 0;
+    char *all = session_text(r, &len, &ndecls);
+    if (!all) {
+        diag_at(&r->s->diags, DIAG_ERROR, NULL, "out of memory");
         return;
     }
     char err[512];
     if (r->sandbox)
         printf("not saved (sandbox): %zu bytes\n", len);
-    else if (fileio_write_atomic(path, all ? all : "", len, err, sizeof err) != 0)
-        diag_at(&s->diags, DIAG_ERROR, NULL, "%s", err);
-    else
-        printf("saved %d declaration%s to %s\n", ndecls, ndecls == 1 ? "" : "s", path);
+    else if (fileio_write_atomic(path, all, len, err, sizeof err) != 0)
+        diag_at(&r->s->diags, DIAG_ERROR, NULL, "%s", err);
+    else {
+        printf("saved %d declaration%s%s to %s\n", ndecls, ndecls == 1 ? "" : "s",
+               r->kept_text ? " after the text of the plan that did not load" : "", path);
+        remember_file(r, path);
+    }
     pc_free(all);
 }
 
@@ -1814,6 +1900,11 @@ static void run_command(repl *r, const char *line)
         nmatch = 1;
     }
     const char *after = p + n;
+    r->force = 0;
+    if (nmatch == 1 && cmd->run == cmd_save && *after == '!') {
+        r->force = 1;
+        after++;
+    }
     if (nmatch != 1 || (*after && *after != ' ' && *after != '\t')) {
         size_t wl = n + strcspn(after, " \t");
         const char *names[32];
@@ -2068,6 +2159,8 @@ static int repl_end(repl *r)
     pc_free(r->history);
     pc_free(r->buf);
     pc_free(r->cands);
+    pc_free(r->plan_path);
+    drop_kept(r);
     return !r->tty && r->nfailed ? 2 : 0;
 }
 
@@ -2117,10 +2210,14 @@ int repl_main(pc_session *s, const char *plan_path, const char *data_path)
     r->tty = isatty(STDIN_FILENO);
     r->color = cli_color(stderr);
 
-    if (plan_path && pc_load_plan(s, plan_path) != 0)
+    if (plan_path && pc_load_plan(s, plan_path) != 0) {
+        keep_failed_plan(r, plan_path);
         finish(r, 1);
-    else
+    } else {
+        if (plan_path)
+            remember_file(r, plan_path);
         finish(r, 0);
+    }
     if (!s->plan)   /* start from an empty plan: typed declarations build it */
         session_add_text(s, REPL_SRC, "", 0, 0, PARSE_REPL, NULL);
     if (data_path && s->plan && session_load_data(s, data_path) != 0)
