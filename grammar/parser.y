@@ -929,6 +929,11 @@ ast_file *parse_text(const char *name, const char *text, size_t len, int line_of
     }
     memcpy(buf, text, len);
     buf[len] = buf[len + 1] = '\0';
+    /* a lone CR (old Mac text) ends a line as LF does: one byte for one, so every offset,
+     * line and column stays right, for the lexer and for the source lines of diagnostics */
+    for (char *cr = memchr(buf, '\r', len); cr; cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - buf)))
+        if (cr[1] != '\n')
+            *cr = '\n';
     f->arena = a;
     f->src.name = nm;
     f->src.text = buf;
@@ -948,7 +953,7 @@ ast_file *parse_text(const char *name, const char *text, size_t len, int line_of
     /* the lexer scans in place and needs a buffer of its own: yy_scan_buffer writes into it */
     char *scan = pc_malloc(len + 2);
     yyscan_t scanner;
-    if (!scan || lex_init(&ps, &scanner, (memcpy(scan, text, len), scan[len] = scan[len + 1] = '\0', scan), len + 2) != 0) {
+    if (!scan || lex_init(&ps, &scanner, (memcpy(scan, buf, len), scan[len] = scan[len + 1] = '\0', scan), len + 2) != 0) {
         pc_free(scan);
         arena_free(a);
         return NULL;
