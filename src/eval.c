@@ -103,6 +103,19 @@ static int dimkey_of(const series_ref *sel, const char *inherit, char *buf, size
     return ds_dimkey(dims, vals, (size_t)n, buf, len) < 0 ? -1 : 0;
 }
 
+/* The dimension key of a selector (or inherit when it has none) in arena a, as long as it
+ * needs to be; "\x1e" (matches nothing) past ds_dimkey's 64 dimensions. NULL: out of memory. */
+static const char *dimkey_dup(const series_ref *sel, const char *inherit, arena *a)
+{
+    size_t need = inherit ? strlen(inherit) + 1 : 1;
+    for (int i = 0; sel && i < sel->nsels; i++)
+        need += strlen(sel->sels[i].dim.name) + strlen(sel->sels[i].value) + 2;
+    char *buf = arena_alloc(a, need);
+    if (buf && dimkey_of(sel, inherit, buf, need) < 0)
+        strcpy(buf, "\x1e");
+    return buf;
+}
+
 static void collect_nodes(const expr *e, const expr **out, int *n, int cap)
 {
     if (!e)
@@ -172,10 +185,8 @@ static int src_build(src *s, const pc_plan *plan, const dataset *ds, const indic
     collect_nodes(ind->derived, s->comp_node, &n, s->ncomp);
     for (int i = 0; i < s->ncomp; i++) {
         const expr *e = s->comp_node[i];
-        char key[512];
-        if (dimkey_of(e->kind == EX_SERIES ? &e->as.series : NULL, dimkey, key, sizeof key) < 0)
-            key[0] = '\x1e';   /* too long to exist */
-        if (src_build(&s->comp[i], plan, ds, node_ind(e), key, a, depth + 1) < 0)
+        const char *key = dimkey_dup(e->kind == EX_SERIES ? &e->as.series : NULL, dimkey, a);
+        if (!key || src_build(&s->comp[i], plan, ds, node_ind(e), key, a, depth + 1) < 0)
             return -1;
     }
     return 0;
@@ -435,10 +446,8 @@ static int view_open(eval_env *env, const value *sv, uint32_t region, int year_m
     vw->a = arena_new();
     if (!vw->a)
         return -1;
-    char key[512];
-    if (dimkey_of(sv->series, NULL, key, sizeof key) < 0)
-        key[0] = '\x1e';
-    if (src_build(&vw->s, env->plan, env->ds, sv->ind, key, vw->a, 0) < 0 ||
+    const char *key = dimkey_dup(sv->series, NULL, vw->a);
+    if (!key || src_build(&vw->s, env->plan, env->ds, sv->ind, key, vw->a, 0) < 0 ||
         src_fill(&vw->s, env->ds, region, year_max, env) < 0) {
         src_release(&vw->s);
         arena_free(vw->a);
@@ -622,12 +631,10 @@ static value aggregate(eval_env *env, const expr *e, const char *fn, const value
     }
     arena *a = arena_new();
     src s;
-    char key[512];
     if (!a)
         return na();
-    if (dimkey_of(sv->series, NULL, key, sizeof key) < 0)
-        key[0] = '\x1e';
-    if (src_build(&s, env->plan, env->ds, sv->ind, key, a, 0) < 0) {
+    const char *key = dimkey_dup(sv->series, NULL, a);
+    if (!key || src_build(&s, env->plan, env->ds, sv->ind, key, a, 0) < 0) {
         arena_free(a);
         return na();
     }
@@ -1185,7 +1192,7 @@ typedef struct stream_job {
     const ms_prep *prep;
     size_t nms;
     const src *srcs;         /* the prototypes (ind) and their dimension keys */
-    const char (*keys)[256];
+    const char *const *keys;
     size_t nsrcs;
     const char **rnames;
     const uint32_t *rids;
@@ -1451,7 +1458,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
     size_t nms = (size_t)plan->nmilestones;
     ms_prep *prep = pc_calloc(nms ? nms : 1, sizeof *prep);
     src *srcs = pc_calloc(nms ? nms : 1, sizeof *srcs);
-    char (*keys)[256] = pc_malloc(sizeof *keys * (nms ? nms : 1));
+    const char **keys = pc_malloc(sizeof *keys * (nms ? nms : 1));
     size_t nsrcs = 0;
     if (!work || !prep || !srcs || !keys)
         goto oom;
@@ -1502,9 +1509,9 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
                         p->co_cards[p->nco++] = card_of[i];
         }
         ms_input(plan, ms, as_of, &p->in);
-        char key[256];
-        if (dimkey_of(&t->series, NULL, key, sizeof key) < 0)
-            key[0] = '\x1e';
+        const char *key = dimkey_dup(&t->series, NULL, work);
+        if (!key)
+            goto oom;
         size_t k;
         for (k = 0; k < nsrcs; k++)
             if (srcs[k].ind == t->series.resolved && strcmp(keys[k], key) == 0)
@@ -1512,7 +1519,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
         if (k == nsrcs) {
             if (src_build(&srcs[k], plan, ds, t->series.resolved, key, work, 0) < 0)
                 goto oom;
-            memcpy(keys[k], key, sizeof key);
+            keys[k] = key;
             nsrcs++;
         }
         p->s = &srcs[k];
@@ -1548,7 +1555,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
             job.prep = prep;
             job.nms = nms;
             job.srcs = srcs;
-            job.keys = (const char (*)[256])keys;
+            job.keys = keys;
             job.nsrcs = nsrcs;
             job.rnames = rnames;
             job.rids = rids;
