@@ -563,8 +563,6 @@ static int read_log(const pc_plan *plan, const char *name, const char *text, siz
                 LOG_ERR("unknown report '%s': give a report id (R1…R%d) or its label", rp_s, plan->nreports);
         } else if (sub_s[0] && cal_parse_date(sub_s, strlen(sub_s), &sub) < 0) {
             LOG_ERR("bad submission date '%s': write YYYY-MM-DD", sub_s);
-        } else if (sub_s[0] && issued_after(plan, sub)) {
-            LOG_ERR("submitted %s, before the plan was issued: a typo in the date?", sub_s);
         } else if (sub_s[0]) {
             const rule_span *sp = &spans[ri];
             const report *rp = plan->reports[ri];
@@ -577,11 +575,12 @@ static int read_log(const pc_plan *plan, const char *name, const char *text, siz
                 if (rr->from != ag)
                     continue;
                 sender = 1;
-                if (cal_date_cmp(sub, mkdate(rr->due.year - 1, rr->due.month, rr->due.day)) < 0) {
+                if (issued_after(plan, sub) || cal_date_cmp(sub, mkdate(rr->due.year - 1, rr->due.month, rr->due.day)) < 0) {
                     char d[16];
                     iso(rr->due, d, sizeof d);
-                    LOG_ERR("submitted %s, more than a year before its deadline %s (%s, period %s): a typo in the date?",
-                            sub_s, d, rp->gen_id, rr->period);
+                    LOG_ERR("submitted %s, %s (%s, period %s, due %s): a typo in the date?", sub_s,
+                            issued_after(plan, sub) ? "before the plan was issued" : "more than a year before its deadline",
+                            rp->gen_id, rr->period, d);
                     matched = 1;   /* reported: not counted, and no second message */
                     continue;
                 }

@@ -37,8 +37,9 @@
  *    a target with only a maintain milestone uses it. status(T, Y): the milestone with
  *    deadline Y; none is a runtime error (NA).
  *  - Alerts are evaluated for every alert × region in scope (alert order, then region);
- *    fired is 1, 0, or −1 when the condition is NA. A runtime error in an alert is
- *    reported once (for the first region) and makes eval_plan return −1.
+ *    fired is 1, 0, or −1 when the condition is NA. A runtime error in an alert (a year
+ *    from the data that is not whole, …) is a warning, once per alert, and that alert is
+ *    NA (−1): it never stops the report.
  *    eval_options.want_alerts is ignored (alerts are cheap: region-independent parts such as
  *    avg(s) are computed once per evaluation through the eval_cache).
  *  - Performance: per (milestone, region) nothing is allocated or looked up by string; a
@@ -1156,8 +1157,25 @@ static int pick_regions(const pc_plan *plan, const dataset *ds, const eval_optio
     return 0;
 }
 
-/* Every alert x region in scope (alert order, then region) into out->alerts. 0, 1 a
- * runtime error (reported), -1 OOM. */
+/* An alert's runtime errors (scratch) become warnings in diags: the alert is NA there, and
+ * the report goes on. */
+static void alert_warnings(diag_sink *diags, diag_sink *scratch, const alert_decl *al, const char *region)
+{
+    for (size_t i = 0; diags && i < scratch->n; i++) {
+        const diag *d = &scratch->items[i];
+        size_t before = diags->n;
+        diag_line(diags, DIAG_WARNING, d->file, d->line, d->col, d->line_text, d->line_text ? strlen(d->line_text) : 0,
+                  "%s (alert \"%s\" in %s: not evaluated, shown as NA)", d->msg ? d->msg : "out of memory",
+                  al->message ? al->message : "", region ? region : "");
+        if (diags->n > before)
+            diags->items[diags->n - 1].end_col = d->end_col;
+    }
+    diag_clear(scratch);
+}
+
+/* Every alert x region in scope (alert order, then region) into out->alerts. A runtime
+ * error in an alert (a year from the data that is not whole, …) is a warning, once per
+ * alert, and the alert is NA: one alert never stops the report. 0, -1 OOM. */
 static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, const char **rnames,
                        const uint32_t *rids, size_t nreg, diag_sink *diags)
 {
@@ -1167,20 +1185,27 @@ static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, con
     out->alerts = arena_alloc(out->arena, sizeof *out->alerts * na_);
     if (!out->alerts)
         return -1;
-    int nerr0 = diags ? diags->nerrors : 0;
-    for (int a = 0; a < plan->nalerts; a++)
+    diag_sink scratch;
+    diag_init(&scratch);
+    for (int a = 0; a < plan->nalerts; a++) {
+        int warned = 0;
         for (size_t r = 0; r < nreg; r++) {
             alert_result *ar = &out->alerts[out->nalerts++];
             env->region = rids[r];
             env->region_name = rnames[r];
-            env->diags = r == 0 ? diags : NULL;
+            env->diags = &scratch;
             env->depth = 0;
             value v = eval_expr(env, plan->alerts[a]->when);
             ar->alert = plan->alerts[a];
             ar->region = rnames[r];
-            ar->fired = v.kind == V_BOOL ? v.boolean : -1;
+            ar->fired = v.kind == V_BOOL && !scratch.n ? v.boolean : -1;
+            if (scratch.n && !warned++)
+                alert_warnings(diags, &scratch, plan->alerts[a], rnames[r]);
+            diag_clear(&scratch);
         }
-    return diags && diags->nerrors > nerr0 ? 1 : 0;
+    }
+    diag_free(&scratch);
+    return 0;
 }
 
 /* ---- streaming: blocks of regions on worker threads, flushed in order ---- */

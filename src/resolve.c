@@ -500,9 +500,19 @@ static tinfo check_call(rctx *rc, expr *e, int depth)
         ret = a0;
     }
     if (n == 2) {
+        const expr *y = e->as.call.args[1];
         tinfo a1 = check_expr(rc, e->as.call.args[1], depth + 1);
         if (a1.t != TY_NUMBER && a1.t != TY_ERROR)
-            ERR(rc, &e->as.call.args[1]->loc, "the second argument of %s() is a year, not %s", fn, ty_name(a1.t));
+            ERR(rc, &y->loc, "the second argument of %s() is a year, not %s", fn, ty_name(a1.t));
+        else if (y->kind == EX_NUM && sig->arg0 == TY_TARGET && e->as.call.args[0]->ref_kind == REF_TARGET) {
+            /* a written year must be a deadline of the target: found now, not at every eval */
+            const target *t = e->as.call.args[0]->ref;
+            int found = t->kind == TG_RATE && t->rate_to == y->as.num.value;   /* as status() finds it */
+            for (int k = 0; t->kind == TG_MILESTONES && k < t->nms && !found; k++)
+                found = t->ms[k].kind == MS_BY && t->ms[k].year == y->as.num.value;
+            if (!found)
+                ERR(rc, &y->loc, "target %s has no milestone with the deadline %g", t->gen_id ? t->gen_id : "?", y->as.num.value);
+        }
     }
     return ret;
 }
