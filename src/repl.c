@@ -19,6 +19,7 @@
 #include "fmt.h"
 #include "mem.h"
 #include "numfmt.h"
+#include "termsafe.h"
 
 #define PROMPT "plancheck> "
 #define PROMPT_MORE "      ...> "
@@ -72,6 +73,43 @@ typedef struct repl {
 } repl;
 
 /* ---- output helpers ---- */
+
+/* Everything the REPL prints on stdout goes through out(): control characters that plan
+ * strings and data cells carry (ESC, CR, C1 controls, bidi overrides) are escaped
+ * (termsafe.c); only the REPL's own line ends stay. Strings that may hold a newline of
+ * their own are escaped whole where they are printed (safe()). */
+static void put_stdout(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    fwrite(s, 1, n, stdout);
+}
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+    char sbuf[1024], *buf = sbuf;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(sbuf, sizeof sbuf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof sbuf) {
+        buf = pc_malloc((size_t)n + 1);
+        if (!buf)
+            return;
+        va_start(ap, fmt);
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    ts_write(buf, (size_t)n, 1, put_stdout, NULL);
+    if (buf != sbuf)
+        pc_free(buf);
+}
+
+/* A string from the plan or the data, every control character escaped (a newline too). */
+static const char *safe(const char *s, char *buf, size_t len) { return ts_str(s ? s : "", buf, len); }
+
 
 static void flush_diags(repl *r)
 {
@@ -490,7 +528,8 @@ static void print_added(const ast_file *f)
         case D_ALERT: name = d->as.alert.message; break;
         default: break;
         }
-        printf("added %s%s%s\n", ast_decl_kind_str(d->kind), name ? " " : "", name ? name : "");
+        char nb[256];
+        out("added %s%s%s\n", ast_decl_kind_str(d->kind), name ? " " : "", name ? safe(name, nb, sizeof nb) : "");
     }
 }
 
@@ -507,16 +546,16 @@ static void print_series(repl *r, const value *v, uint32_t rid, const char *rnam
         return;
     }
     const unit *u = v->ind && v->ind->has_unit ? &v->ind->u : NULL;
-    printf("%s in %s", sb, rname);
+    out("%s in %s", sb, rname);
     if (u && u->kind != UNIT_BARE)
-        printf(" (%s)", ast_unit_str(u));
+        out(" (%s)", ast_unit_str(u));
     if (!y.n)
-        printf(": no data%s\n", as_of ? " up to the as-of year" : "");
+        out(": no data%s\n", as_of ? " up to the as-of year" : "");
     else {
-        printf(":");
+        out(":");
         for (size_t i = 0; i < y.n; i++)
-            printf("%s %d %s", i ? "," : "", y.years[i], fnum(nb, sizeof nb, y.values[i], -1));
-        printf("\n");
+            out("%s %d %s", i ? "," : "", y.years[i], fnum(nb, sizeof nb, y.values[i], -1));
+        out("\n");
     }
     arena_free(a);
 }
@@ -557,9 +596,9 @@ static void run_expr(repl *r, expr *e)
         if (v.kind == V_SERIES && v.ind)
             print_series(r, &v, rid, rname, env.as_of);
         else {
-            char buf[1024];
+            char buf[1024], sb[1024];
             eval_format_value(&v, buf, sizeof buf);
-            printf("%s\n", buf);
+            out("%s\n", safe(buf, sb, sizeof sb));
         }
     }
     arena_free(env.scratch);
@@ -800,9 +839,9 @@ static void cmd_help(repl *r, const char *arg, size_t argoff)
         const char *w = word[0] == ':' ? word + 1 : word;
         for (size_t i = 0; i < ncommands; i++)
             if (strcmp(commands[i].name, w) == 0) {
-                printf("%s\n  %s\n", commands[i].usage, commands[i].summary);
+                out("%s\n  %s\n", commands[i].usage, commands[i].summary);
                 if (commands[i].detail)
-                    printf("%s", commands[i].detail);
+                    out("%s", commands[i].detail);
                 return;
             }
         const char *names[32];
@@ -816,15 +855,15 @@ static void cmd_help(repl *r, const char *arg, size_t argoff)
             cmd_error(r, col_of(r, off), col_of(r, off + strlen(word)) - 1, "no command ':%s'; :help lists them", w);
         return;
     }
-    printf("Type a declaration to add it to the plan, or an expression to evaluate it:\n"
+    out("Type a declaration to add it to the plan, or an expression to evaluate it:\n"
            "  agency DOH \"Sở Y tế\"\n"
            "  target CT9: stunting < 15%% by 2030\n"
            "  latest(stunting) - 17%%\n"
            "An entry goes on over several lines while a bracket is open or it is unfinished.\n"
            "Commands:\n");
     for (size_t i = 0; i < ncommands; i++)
-        printf("  %-28s %s\n", commands[i].usage, commands[i].summary);
-    printf("Tab completes commands, keywords and names; Ctrl-C drops the line; Ctrl-D quits.\n");
+        out("  %-28s %s\n", commands[i].usage, commands[i].summary);
+    out("Tab completes commands, keywords and names; Ctrl-C drops the line; Ctrl-D quits.\n");
 }
 
 /* Which files :save may write over: a new one, the plan loaded fully (as it was then), or
@@ -892,13 +931,13 @@ static int load_plan_file(repl *r, const char *path)
     pc_free(old);
     resolve_free(oldplan);
     if (typed)
-        printf("note: %d typed declaration%s dropped\n", typed, typed == 1 ? " was" : "s were");
+        out("note: %d typed declaration%s dropped\n", typed, typed == 1 ? " was" : "s were");
     return 0;
 }
 
 static void print_plan_summary(const pc_plan *p, const char *path)
 {
-    printf("%s: %d target%s, %d milestone%s, %d agenc%s, %d indicator%s\n", path, p->ntargets,
+    out("%s: %d target%s, %d milestone%s, %d agenc%s, %d indicator%s\n", path, p->ntargets,
            p->ntargets == 1 ? "" : "s", p->nmilestones, p->nmilestones == 1 ? "" : "s", p->nagencies,
            p->nagencies == 1 ? "y" : "ies", p->nindicators, p->nindicators == 1 ? "" : "s");
 }
@@ -907,12 +946,12 @@ static void print_data_summary(const dataset *ds, const char *path)
 {
     const ds_stats *st = ds_get_stats(ds);
     size_t nr = ds_nregions(ds);
-    printf("%s: %zu row%s kept", path, st->kept, st->kept == 1 ? "" : "s");
+    out("%s: %zu row%s kept", path, st->kept, st->kept == 1 ? "" : "s");
     if (st->skipped)
-        printf(", %zu of other indicators skipped", st->skipped);
+        out(", %zu of other indicators skipped", st->skipped);
     if (st->min_year)
-        printf(", years %d-%d", st->min_year, st->max_year);
-    printf(", %zu region%s\n", nr, nr == 1 ? "" : "s");
+        out(", years %d-%d", st->min_year, st->max_year);
+    out(", %zu region%s\n", nr, nr == 1 ? "" : "s");
 }
 
 static void cmd_load(repl *r, const char *arg, size_t argoff)
@@ -944,7 +983,7 @@ static void cmd_data(repl *r, const char *arg, size_t argoff)
         if (r->s->data_path)
             print_data_summary(r->s->ds, r->s->data_path);
         else
-            printf("no data loaded: :data FILE.csv loads some\n");
+            out("no data loaded: :data FILE.csv loads some\n");
         return;
     }
     if (r->sandbox && (!r->sandbox_data || snprintf(path, sizeof path, "%s", r->sandbox_data) < 0))
@@ -952,7 +991,7 @@ static void cmd_data(repl *r, const char *arg, size_t argoff)
     if (session_load_data(r->s, path) != 0)
         return;
     if (r->nedits) {
-        printf("note: %zu what-if edit%s dropped with the old data\n", r->nedits, r->nedits == 1 ? "" : "s");
+        out("note: %zu what-if edit%s dropped with the old data\n", r->nedits, r->nedits == 1 ? "" : "s");
         drop_edits(r);
     }
     print_data_summary(r->s->ds, path);
@@ -965,17 +1004,17 @@ static void cmd_asof(repl *r, const char *arg, size_t argoff)
     if (!word[0]) {
         int y = current_as_of(r);
         if (r->as_of)
-            printf("as of %d\n", r->as_of);
+            out("as of %d\n", r->as_of);
         else if (y)
-            printf("as of %d (the latest year with data; :asof YEAR changes it)\n", y);
+            out("as of %d (the latest year with data; :asof YEAR changes it)\n", y);
         else
-            printf("as of: not known yet (no data); :asof YEAR sets it\n");
+            out("as of: not known yet (no data); :asof YEAR sets it\n");
         return;
     }
     if (strcmp(word, "latest") == 0) {
         r->as_of = 0;
         session_drop_result(r->s);
-        printf("as of the latest year with data\n");
+        out("as of the latest year with data\n");
         return;
     }
     char *end;
@@ -988,7 +1027,7 @@ static void cmd_asof(repl *r, const char *arg, size_t argoff)
     }
     r->as_of = (int)y;
     session_drop_result(r->s);
-    printf("as of %d\n", r->as_of);
+    out("as of %d\n", r->as_of);
 }
 
 static void cmd_region(repl *r, const char *arg, size_t argoff)
@@ -1001,13 +1040,13 @@ static void cmd_region(repl *r, const char *arg, size_t argoff)
         uint32_t id;
         const char *cur = current_region(r, &id);
         if (cur)
-            printf("region %s\n", cur);
+            out("region %s\n", cur);
         diag_clear(&r->s->diags);
         if (nr) {
-            printf("regions in the data:");
+            out("regions in the data:");
             for (size_t i = 0; i < nr; i++)
-                printf("%s %s", i ? "," : "", ds_region(ds, i));
-            printf("\n");
+                out("%s %s", i ? "," : "", ds_region(ds, i));
+            out("\n");
         }
         return;
     }
@@ -1034,7 +1073,7 @@ static void cmd_region(repl *r, const char *arg, size_t argoff)
     pc_free(r->region);
     r->region = xstrdup(name);
     session_drop_result(r->s);
-    printf("region %s\n", name);
+    out("region %s\n", name);
 }
 
 /* The agency named by a command's argument, or NULL with an error recorded. */
@@ -1131,7 +1170,7 @@ static void cmd_status(repl *r, const char *arg, size_t argoff)
                 sub.alerts[sub.nalerts++] = res->alerts[i];
         }
         if (!sub.nms)
-            printf("%s leads and coordinates no target\n", ag->id.name);
+            out("%s leads and coordinates no target\n", ag->id.name);
         report_text(stdout, &sub, &ro);
     }
     pc_free(sub.ms);
@@ -1151,15 +1190,15 @@ static void explain_trend(const ms_result *m, const unit *u)
     int B = a->base_year, L = a->latest_year, D = ms->year;
     double xb0 = xb == 0 ? 0.001 : xb, v0 = v == 0 ? 0.001 : v;
     if (xb == 0 || v == 0)
-        printf("  (a zero x_B or v* is taken as 0.001 before powers and logarithms)\n");
+        out("  (a zero x_B or v* is taken as 0.001 before powers and logarithms)\n");
     if (a->method == METHOD_AARR) {
         direction dir = resolve_direction(m->ind, ms->cmp);
-        printf("  AARR  = 100·(1 − e^β), β the least-squares slope of ln(x) on year, %d to %d\n", B, L);
-        printf("        = %s\n", fnum(b1, sizeof b1, a->actual_rate, 4));
-        printf("  AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))) = 100·(1 − exp((ln %s − ln %s)/%d)) = %s\n",
+        out("  AARR  = 100·(1 − e^β), β the least-squares slope of ln(x) on year, %d to %d\n", B, L);
+        out("        = %s\n", fnum(b1, sizeof b1, a->actual_rate, 4));
+        out("  AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))) = 100·(1 − exp((ln %s − ln %s)/%d)) = %s\n",
                fnum(b2, sizeof b2, v0, -1), fnum(b3, sizeof b3, xb0, -1), D - B, fnum(b4, sizeof b4, a->required_rate, 4));
         if (dir == DIR_HIGHER)
-            printf("        (signs flipped: higher is better)\n");
+            out("        (signs flipped: higher is better)\n");
         const char *why;
         switch (a->status) {
         case ST_ON_TRACK: why = "AARR ≥ AARR*"; break;
@@ -1167,11 +1206,11 @@ static void explain_trend(const ms_result *m, const unit *u)
         case ST_OFF_TRACK: why = "−0.5 ≤ AARR ≤ 0.5"; break;
         default: why = "AARR < −0.5"; break;
         }
-        printf("  %s → %s\n", why, assess_status_str(a->status));
+        out("  %s → %s\n", why, assess_status_str(a->status));
     } else {
-        printf("  r_a = (x_L / x_B)^(1/(L−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, xl, -1),
+        out("  r_a = (x_L / x_B)^(1/(L−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, xl, -1),
                fnum(b2, sizeof b2, xb0, -1), L - B, fnum(b3, sizeof b3, a->actual_rate, 5));
-        printf("  r_r = (v* / x_B)^(1/(D−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, v0, -1),
+        out("  r_r = (v* / x_B)^(1/(D−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, v0, -1),
                fnum(b2, sizeof b2, xb0, -1), D - B, fnum(b3, sizeof b3, a->required_rate, 5));
         const char *why;
         if (a->method == METHOD_CR) {
@@ -1181,9 +1220,9 @@ static void explain_trend(const ms_result *m, const unit *u)
             case ST_OFF_TRACK: why = "in [−0.10, 0.5)"; break;
             default: why = "< −0.10"; break;
             }
-            printf("  CR  = r_a / r_r = %s  %s → %s\n", fnum(b1, sizeof b1, a->ratio, 4), why, assess_status_str(a->status));
+            out("  CR  = r_a / r_r = %s  %s → %s\n", fnum(b1, sizeof b1, a->ratio, 4), why, assess_status_str(a->status));
         } else {
-            printf("  v̂   = x_L·(1 + r_a)^(D − L) = %s·(1 %s %s)^%d = %s\n", fnum(b1, sizeof b1, xl, -1),
+            out("  v̂   = x_L·(1 + r_a)^(D − L) = %s·(1 %s %s)^%d = %s\n", fnum(b1, sizeof b1, xl, -1),
                    a->actual_rate < 0 ? "−" : "+", fnum(b2, sizeof b2, fabs(a->actual_rate), 5), D - L,
                    fnum(b3, sizeof b3, a->projected, 4));
             switch (a->status) {
@@ -1192,13 +1231,13 @@ static void explain_trend(const ms_result *m, const unit *u)
             case ST_OFF_TRACK: why = "in [0, 0.10)"; break;
             default: why = "< 0"; break;
             }
-            printf("  P   = (v̂ − x_B) / (v* − x_B) = (%s − %s) / (%s − %s) = %s  %s → %s\n",
+            out("  P   = (v̂ − x_B) / (v* − x_B) = (%s − %s) / (%s − %s) = %s  %s → %s\n",
                    fnum(b1, sizeof b1, a->projected, 4), fnum(b2, sizeof b2, xb, -1), fnum(b3, sizeof b3, v, -1),
                    fnum(b4, sizeof b4, xb, -1), fnum(b5, sizeof b5, a->ratio, 4), why, assess_status_str(a->status));
         }
     }
     if (!isnan(a->projected))
-        printf("  projected %d: %s\n", D, fval(b1, sizeof b1, a->projected, u, 2));
+        out("  projected %d: %s\n", D, fval(b1, sizeof b1, a->projected, u, 2));
 }
 
 static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
@@ -1209,68 +1248,68 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
     char sb[256], gb[160], b1[64], b2[64], b3[64];
     fseries(sb, sizeof sb, &m->target->series);
     fgoal(gb, sizeof gb, ms);
-    printf("%s  %s %s   (method %s", ms->id, sb, gb, ast_method_str(a->method));
+    out("%s  %s %s   (method %s", ms->id, sb, gb, ast_method_str(a->method));
     if (show_region)
-        printf(", %s", m->region);
-    printf(", as of %d)\n", as_of);
+        out(", %s", m->region);
+    out(", as of %d)\n", as_of);
     if (a->base_year)
-        printf("  baseline  B = %d, x_B = %s\n", a->base_year, fval(b1, sizeof b1, a->base_value, u, -1));
+        out("  baseline  B = %d, x_B = %s\n", a->base_year, fval(b1, sizeof b1, a->base_value, u, -1));
     else
-        printf("  baseline  none: no data up to the as-of year\n");
+        out("  baseline  none: no data up to the as-of year\n");
     if (a->latest_year)
-        printf("  latest    L = %d, x_L = %s\n", a->latest_year, fval(b1, sizeof b1, a->latest_value, u, -1));
+        out("  latest    L = %d, x_L = %s\n", a->latest_year, fval(b1, sizeof b1, a->latest_value, u, -1));
     const char *st = assess_status_str(a->status);
     const char *cmp = ast_cmp_str(ms->cmp);
     if (m->target->kind == TG_RATE) {
-        printf("  each yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
+        out("  each yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
                m->target->rate_to, m->target->rate_increase ? "rise" : "fall", m->target->rate_lo.text);
         if (a->nbroken && a->broken) {
-            printf("  years that fell short:");
+            out("  years that fell short:");
             for (int i = 0; i < a->nbroken; i++)
-                printf(" %d", a->broken[i]);
-            printf("\n");
+                out(" %d", a->broken[i]);
+            out("\n");
         }
-        printf("  %s → %s\n", as_of >= m->target->rate_to ? "the window has closed" : "the window is open", st);
+        out("  %s → %s\n", as_of >= m->target->rate_to ? "the window has closed" : "the window is open", st);
         return;
     }
     if (ms->kind == MS_MAINTAIN) {
-        printf("  every year with data from %d must satisfy %s %s\n", ms->win_from ? ms->win_from : a->base_year, cmp,
+        out("  every year with data from %d must satisfy %s %s\n", ms->win_from ? ms->win_from : a->base_year, cmp,
                fquantity(b1, sizeof b1, &ms->q));
         if (a->nbroken && a->broken) {
-            printf("  failing years:");
+            out("  failing years:");
             for (int i = 0; i < a->nbroken; i++)
-                printf(" %d", a->broken[i]);
-            printf("\n");
+                out(" %d", a->broken[i]);
+            out("\n");
         }
-        printf("  → %s\n", st);
+        out("  → %s\n", st);
         return;
     }
     int D = ms->year;
     if (as_of >= D) {
         if (isnan(a->deadline_value))
-            printf("  deadline reached (A = %d ≥ D = %d), no value for %d → %s\n", as_of, D, D, st);
+            out("  deadline reached (A = %d ≥ D = %d), no value for %d → %s\n", as_of, D, D, st);
         else
-            printf("  deadline reached (A = %d ≥ D = %d): x_D = %s %s %s → %s\n", as_of, D,
+            out("  deadline reached (A = %d ≥ D = %d): x_D = %s %s %s → %s\n", as_of, D,
                    fval(b1, sizeof b1, a->deadline_value, u, -1), a->status == ST_MET ? cmp : "does not satisfy",
                    fquantity(b2, sizeof b2, &ms->q), st);
         return;
     }
     switch (a->status) {
     case ST_ACHIEVED:
-        printf("  x_L = %s %s %s already, before %d → %s\n", fval(b1, sizeof b1, a->latest_value, u, -1), cmp,
+        out("  x_L = %s %s %s already, before %d → %s\n", fval(b1, sizeof b1, a->latest_value, u, -1), cmp,
                fquantity(b2, sizeof b2, &ms->q), D, st);
         return;
     case ST_NO_TREND:
-        printf("  too little data for a trend (%s) → %s\n",
+        out("  too little data for a trend (%s) → %s\n",
                !a->base_year ? "no baseline value" : "the latest year is not after the baseline", st);
         return;
     case ST_NO_DATA:
-        printf("  no value up to %d → %s\n", as_of, st);
+        out("  no value up to %d → %s\n", as_of, st);
         return;
     default:
         break;
     }
-    printf("  target    D = %d, v* = %s\n", D, fval(b3, sizeof b3, ms->q.value, u, -1));
+    out("  target    D = %d, v* = %s\n", D, fval(b3, sizeof b3, ms->q.value, u, -1));
     explain_trend(m, u);
 }
 
@@ -1322,12 +1361,12 @@ static void cmd_explain(repl *r, const char *arg, size_t argoff)
         const ms_result *m = &res->ms[i];
         if ((one && m->ms == one) || (t && m->target == t) || (ind && m->ind == ind)) {
             if (shown++)
-                printf("\n");
+                out("\n");
             explain_one(r, m, res->as_of, many);
         }
     }
     if (!shown)
-        printf("'%s' has no milestone to explain\n", word);
+        out("'%s' has no milestone to explain\n", word);
 }
 
 /* ---- :plot ---- */
@@ -1394,7 +1433,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
     whole.ind.name = ind->id.name;
     fseries(sb, sizeof sb, sel ? sel : &whole);
     if (!y.n) {
-        printf("%s: no data in %s%s\n", sb, rname, r->as_of ? " up to the as-of year" : "");
+        out("%s: no data in %s%s\n", sb, rname, r->as_of ? " up to the as-of year" : "");
         arena_free(a);
         ast_file_free(f);
         return;
@@ -1459,7 +1498,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
 #undef ROW
     double span = hi / 2 - lo / 2;
     int dec = span >= 50 ? 0 : span >= 5 ? 1 : span >= 0.5 ? 2 : 3;
-    printf("%s in %s%s%s%s\n", sb, rname, u && u->kind != UNIT_BARE ? " (" : "", u && u->kind != UNIT_BARE ? ast_unit_str(u) : "",
+    out("%s in %s%s%s%s\n", sb, rname, u && u->kind != UNIT_BARE ? " (" : "", u && u->kind != UNIT_BARE ? ast_unit_str(u) : "",
            u && u->kind != UNIT_BARE ? ")" : "");
     for (int i = 0; i < PLOT_H; i++) {
         char nb[NUMFMT_MAX] = "";
@@ -1471,28 +1510,28 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         size_t gl = strlen(grid[i]);
         while (gl > 0 && grid[i][gl - 1] == ' ' && !label[i])
             grid[i][--gl] = '\0';
-        printf("%9s |%s", nb, grid[i]);
+        out("%9s |%s", nb, grid[i]);
         if (label[i])
-            printf(" %s", label[i]);
-        printf("\n");
+            out(" %s", label[i]);
+        out("\n");
     }
     /* the x axis: a tick and a year label every few years */
     int step = 1;
     while (step * cw < 5)
         step++;
-    printf("%9s +", "");
+    out("%9s +", "");
     for (int c = 0; c < width; c++)
         putchar(((c - cw / 2) % (step * cw) == 0 && c >= cw / 2) ? '+' : '-');
-    printf("\n%9s  ", "");
+    out("\n%9s  ", "");
     int col = 0;
     for (int yr = y0; yr <= y1; yr += step) {
         int at = (yr - y0) * cw + cw / 2 - 2;
         if (at < col)
             at = col;
-        printf("%*s%d", at - col, "", yr);
+        out("%*s%d", at - col, "", yr);
         col = at + 4;
     }
-    printf("\n%9s  * value%s\n", "", nlines ? "   = target threshold" : "");
+    out("\n%9s  * value%s\n", "", nlines ? "   = target threshold" : "");
     arena_free(a);
     ast_file_free(f);
 }
@@ -1522,8 +1561,9 @@ static void describe_report(const report *rp, char *buf, size_t len)
         o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", rp->from[i].name);
     if (o < len)
         o += (size_t)snprintf(buf + o, len - o, " to %s", rp->to.name);
+    char lb[256];
     if (rp->label && o < len)
-        snprintf(buf + o, len - o, " \"%s\"", rp->label);
+        snprintf(buf + o, len - o, " \"%s\"", safe(rp->label, lb, sizeof lb));
 }
 
 static void cmd_who(repl *r, const char *arg, size_t argoff)
@@ -1542,10 +1582,11 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
     int have = ensure_result(r) == 0;
     diag_clear(&r->s->diags);
     const eval_result *res = &r->s->result;
-    printf("%s", ag->id.name);
+    out("%s", ag->id.name);
+    char nb[512];
     if (ag->name)
-        printf("  %s", ag->name);
-    printf("\n");
+        out("  %s", safe(ag->name, nb, sizeof nb));
+    out("\n");
     int any = 0;
     for (int pass = 1; pass >= 0; pass--) {
         int header = 0;
@@ -1556,15 +1597,15 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
             const milestone *m = p->milestones[i];
             char sb[256], gb[160];
             if (!header++)
-                printf("  %s\n", pass ? "leads" : "coordinates");
-            printf("    %-14s %s %s", m->id, fseries(sb, sizeof sb, &m->target->series), fgoal(gb, sizeof gb, m));
+                out("  %s\n", pass ? "leads" : "coordinates");
+            out("    %-14s %s %s", m->id, fseries(sb, sizeof sb, &m->target->series), fgoal(gb, sizeof gb, m));
             if (have)
                 for (size_t k = 0; k < res->nms; k++)
                     if (res->ms[k].ms == m) {
-                        printf("  [%s]", assess_status_str(res->ms[k].r.status));
+                        out("  [%s]", assess_status_str(res->ms[k].r.status));
                         break;
                     }
-            printf("\n");
+            out("\n");
             any = 1;
         }
     }
@@ -1580,8 +1621,8 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
         char d[512];
         describe_report(rp, d, sizeof d);
         if (!header++)
-            printf("  reports\n");
-        printf("    %-4s %s %s\n", rp->gen_id ? rp->gen_id : "", to ? "receives" : "sends", d);
+            out("  reports\n");
+        out("    %-4s %s %s\n", rp->gen_id ? rp->gen_id : "", to ? "receives" : "sends", d);
         any = 1;
     }
     header = 0;
@@ -1594,15 +1635,16 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
             continue;
         char d[32];
         if (!header++)
-            printf("  tasks\n");
-        printf("    %s \"%s\"", lead ? "lead" : "with", tk->title ? tk->title : "");
+            out("  tasks\n");
+        char tb[512];
+        out("    %s \"%s\"", lead ? "lead" : "with", safe(tk->title, tb, sizeof tb));
         if (tk->due.year)
-            printf(" due %s", fdate(d, sizeof d, tk->due));
-        printf("\n");
+            out(" due %s", fdate(d, sizeof d, tk->due));
+        out("\n");
         any = 1;
     }
     if (!any)
-        printf("  no milestone, report or task names %s\n", ag->id.name);
+        out("  no milestone, report or task names %s\n", ag->id.name);
 }
 
 /* ---- :set, :unset ---- */
@@ -1614,12 +1656,12 @@ static void cmd_set(repl *r, const char *arg, size_t argoff)
     size_t soff = argoff + strspn(arg, " \t");
     if (!sw[0]) {
         if (!r->nedits)
-            printf("no what-if edits (:set SERIES YEAR VALUE makes one)\n");
+            out("no what-if edits (:set SERIES YEAR VALUE makes one)\n");
         for (size_t i = 0; i < r->nedits; i++) {
             char pb[32], nb[64];
             const indicator *wi = r->s->plan ? resolve_indicator(r->s->plan, r->edits[i].ind) : NULL;
             ds_period_format(r->edits[i].period, pb, sizeof pb);
-            printf("%s %s = %s in %s\n", r->edits[i].label, pb,
+            out("%s %s = %s in %s\n", r->edits[i].label, pb,
                    fval(nb, sizeof nb, r->edits[i].value, wi && wi->has_unit ? &wi->u : NULL, -1), r->edits[i].region);
         }
         return;
@@ -1715,7 +1757,7 @@ static void cmd_set(repl *r, const char *arg, size_t argoff)
     char nb[64], ob[64], pb[32];
     const unit *u = ind->has_unit ? &ind->u : NULL;
     ds_period_format(per, pb, sizeof pb);
-    printf("%s %s = %s in %s (what-if; was %s)\n", sw, pb, fval(nb, sizeof nb, v, u, -1), rname,
+    out("%s %s = %s in %s (what-if; was %s)\n", sw, pb, fval(nb, sizeof nb, v, u, -1), rname,
            had && !isnan(old) ? fval(ob, sizeof ob, old, u, -1) : "no value");
     ast_file_free(f);
 }
@@ -1729,7 +1771,7 @@ static void cmd_unset(repl *r, const char *arg, size_t argoff)
         drop_edits(r);
         if (n && reload_data(r) != 0)
             return;
-        printf("%zu what-if edit%s undone\n", n, n == 1 ? "" : "s");
+        out("%zu what-if edit%s undone\n", n, n == 1 ? "" : "s");
         return;
     }
     next_word(rest, yw, sizeof yw);
@@ -1763,12 +1805,12 @@ static void cmd_unset(repl *r, const char *arg, size_t argoff)
     }
     ast_file_free(f);
     if (!removed) {
-        printf("no what-if edit of %s%s%s to undo\n", sw, yw[0] ? " " : "", yw);
+        out("no what-if edit of %s%s%s to undo\n", sw, yw[0] ? " " : "", yw);
         return;
     }
     if (reload_data(r) != 0)
         return;
-    printf("%zu what-if edit%s undone\n", removed, removed == 1 ? "" : "s");
+    out("%zu what-if edit%s undone\n", removed, removed == 1 ? "" : "s");
 }
 
 /* ---- :save, :quit ---- */
@@ -1859,11 +1901,11 @@ static void cmd_save(repl *r, const char *arg, size_t argoff)
     }
     char err[512];
     if (r->sandbox)
-        printf("not saved (sandbox): %zu bytes\n", len);
+        out("not saved (sandbox): %zu bytes\n", len);
     else if (fileio_write_atomic(path, all, len, err, sizeof err) != 0)
         diag_at(&r->s->diags, DIAG_ERROR, NULL, "%s", err);
     else {
-        printf("saved %d declaration%s%s to %s\n", ndecls, ndecls == 1 ? "" : "s",
+        out("saved %d declaration%s%s to %s\n", ndecls, ndecls == 1 ? "" : "s",
                r->kept_text ? " after the text of the plan that did not load" : "", path);
         remember_file(r, path);
     }
@@ -2226,7 +2268,7 @@ int repl_main(pc_session *s, const char *plan_path, const char *data_path)
         finish(r, 0);
     if (r->tty) {
         tty_setup(r);
-        printf("plancheck %s: :help lists the commands, Ctrl-D quits\n", PLANCHECK_VERSION);
+        out("plancheck %s: :help lists the commands, Ctrl-D quits\n", PLANCHECK_VERSION);
         if (plan_path && s->plan && s->nfiles && s->files[0]->src.name &&
             strcmp(s->files[0]->src.name, plan_path) == 0)
             print_plan_summary(s->plan, plan_path);
