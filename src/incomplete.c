@@ -44,13 +44,16 @@ void entry_scan_line(entry_scan *st, const char *line, size_t len)
             i++;
             continue;
         }
-        if (c == '#')
-            break;   /* a comment: the state of the line so far stands */
+        if (c == '#') {   /* a comment, to the line's end (a lone CR ends a line too) */
+            while (i < len && line[i] != '\r')
+                i++;
+            continue;
+        }
         if (c == '"') {
-            for (i++; i < len && line[i] != '"'; i++)
+            for (i++; i < len && line[i] != '"' && line[i] != '\r'; i++)
                 if (line[i] == '\\' && i + 1 < len)
                     i++;
-            if (i >= len) {
+            if (i >= len || line[i] == '\r') {
                 st->odd = 1;   /* a string must end on its line */
                 return;
             }

@@ -900,6 +900,17 @@ static void keep_failed_plan(repl *r, const char *path)
               ":save NEW.plan writes it back followed by what you type. Fix the errors and :load %s", path);
 }
 
+/* The plan the REPL starts with: remembered for :save when it loads, its text kept when not. */
+static int load_start_plan(repl *r, const char *path)
+{
+    if (pc_load_plan(r->s, path) != 0) {
+        keep_failed_plan(r, path);
+        return -1;
+    }
+    remember_file(r, path);
+    return 0;
+}
+
 /* Replace the session's plan by the files'. On errors nothing changes. */
 static int load_plan_file(repl *r, const char *path)
 {
@@ -2225,6 +2236,22 @@ void repl_sandbox(repl *r, const char *plan_path, const char *data_path)
     r->sandbox_data = data_path;
 }
 
+int repl_start_plan(repl *r, const char *path)
+{
+    /* the empty plan repl_open made gives way to the file's */
+    for (int i = 0; i < r->s->nfiles; i++)
+        ast_file_free(r->s->files[i]);
+    r->s->nfiles = 0;
+    session_drop_result(r->s);
+    resolve_free(r->s->plan);
+    r->s->plan = NULL;
+    int rc = load_start_plan(r, path);
+    if (!r->s->plan)
+        session_add_text(r->s, REPL_SRC, "", 0, 0, PARSE_REPL, NULL);
+    finish(r, rc != 0);
+    return rc;
+}
+
 int repl_feed(repl *r, const char *line)
 {
     if (!r->quit)
@@ -2252,14 +2279,7 @@ int repl_main(pc_session *s, const char *plan_path, const char *data_path)
     r->tty = isatty(STDIN_FILENO);
     r->color = cli_color(stderr);
 
-    if (plan_path && pc_load_plan(s, plan_path) != 0) {
-        keep_failed_plan(r, plan_path);
-        finish(r, 1);
-    } else {
-        if (plan_path)
-            remember_file(r, plan_path);
-        finish(r, 0);
-    }
+    finish(r, plan_path ? load_start_plan(r, plan_path) != 0 : 0);
     if (!s->plan)   /* start from an empty plan: typed declarations build it */
         session_add_text(s, REPL_SRC, "", 0, 0, PARSE_REPL, NULL);
     if (data_path && s->plan && session_load_data(s, data_path) != 0)
