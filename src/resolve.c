@@ -20,6 +20,8 @@ typedef struct rctx {
     int nco;
     const agency **with; /* its coordinators, resolved once for all its milestones */
     int nwith;
+    int deepest;       /* the deepest level check_expr reached (lets included) */
+    int deep_reported; /* the depth error was given */
 } rctx;
 
 #define ERR(rc, loc, ...) do { diag_at((rc)->d, DIAG_ERROR, (loc), __VA_ARGS__); (rc)->nerrors++; } while (0)
@@ -308,19 +310,28 @@ static tinfo check_name(rctx *rc, expr *e)
 }
 
 /* Types of lets, computed on demand with cycle detection. */
-struct let_state { int state; tinfo t; };   /* state: 0 new, 1 visiting, 2 done */
+struct let_state { int state; tinfo t; int height; };   /* state: 0 new, 1 visiting, 2 done */
 typedef struct let_state let_state;
 
 static let_state *let_states(rctx *rc) { return rc->p->let_states; }
 
-static tinfo let_type(rctx *rc, let_decl *l, int depth)
+/* use: where the let is named (NULL: checked for itself) */
+static tinfo let_type(rctx *rc, let_decl *l, int depth, const pc_loc *use)
 {
     uint32_t i;
     if (!map_get(rc->p->let_map, l->name.name, &i))
         return T(TY_ERROR);
     let_state *st = &let_states(rc)[i];
-    if (st->state == 2)
+    if (st->state == 2) {
+        /* checked once, from wherever it came first: its height still counts here, as the
+         * evaluator recurses through it at every use */
+        if (use && depth + st->height > AST_MAX_CHAIN_DEPTH && st->t.t != TY_ERROR)
+            ERR(rc, use, "using '%s' here nests more than %d levels deep through lets: "
+                "split a long formula into lets that do not build on each other", l->name.name, AST_MAX_CHAIN_DEPTH);
+        else if (depth + st->height > rc->deepest)
+            rc->deepest = depth + st->height;   /* reported once: not passed on */
         return st->t;
+    }
     if (st->state == 1) {
         ERR(rc, &l->name.loc, "'%s' is defined in terms of itself", l->name.name);
         st->state = 2;
@@ -328,9 +339,14 @@ static tinfo let_type(rctx *rc, let_decl *l, int depth)
         return st->t;
     }
     st->state = 1;
+    int outer = rc->deepest;
+    rc->deepest = depth;
     tinfo t = check_expr(rc, l->value, depth + 1);
     st->state = 2;
     st->t = t;
+    st->height = rc->deepest - depth;
+    if (outer > rc->deepest)
+        rc->deepest = outer;
     return t;
 }
 
@@ -527,10 +543,15 @@ static tinfo check_expr(rctx *rc, expr *e, int depth)
     if (!e)
         return T(TY_ERROR);
     if (depth > AST_MAX_CHAIN_DEPTH) {
-        ERR(rc, &e->loc, "expression nested too deeply through lets (more than %d levels): "
-            "a let is defined in terms of a long chain of others", AST_MAX_CHAIN_DEPTH);
+        if (!rc->deep_reported++)   /* once: every node past the limit would say the same */
+            ERR(rc, &e->loc, "expression nested too deeply through lets (more than %d levels here): "
+                "split a long formula into lets that do not build on each other", AST_MAX_CHAIN_DEPTH);
+        else
+            rc->nerrors++;
         return T(TY_ERROR);
     }
+    if (depth > rc->deepest)
+        rc->deepest = depth;
     switch (e->kind) {
     case EX_NUM: {
         tinfo x = T(TY_NUMBER);
@@ -544,7 +565,7 @@ static tinfo check_expr(rctx *rc, expr *e, int depth)
     case EX_NAME: {
         tinfo t = check_name(rc, e);
         if (e->ref_kind == REF_LET)
-            t = let_type(rc, e->ref, depth);
+            t = let_type(rc, e->ref, depth, &e->loc);
         if (rc->in_derived && e->ref_kind == REF_INDICATOR)
             return number_of(e->ref);   /* year by year, a series is a number */
         if (rc->in_derived && t.t != TY_ERROR && t.t != TY_NUMBER) {
@@ -966,7 +987,7 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
         return NULL;
     }
     p->arena = a;
-    rctx rc = {p, diags, 0, 0, 0, NULL, 0, NULL, 0};
+    rctx rc = {p, diags, 0, 0, 0, NULL, 0, NULL, 0, 0, 0};
     p->agency_map = new_map(&rc);
     p->indicator_map = new_map(&rc);
     p->target_map = new_map(&rc);
@@ -1096,7 +1117,7 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
     if (!p->let_states)
         rc.oom = 1;
     for (int i = 0; i < p->nlets && !rc.oom; i++)
-        let_type(&rc, p->lets[i], 0);
+        let_type(&rc, p->lets[i], 0, NULL);
     for (int i = 0; i < p->nindicators && !rc.oom; i++) {
         indicator *ind = p->indicators[i];
         if (!ind->derived)
@@ -1189,7 +1210,7 @@ int resolve_milestone_index(const pc_plan *p, const milestone *m)
 
 ty resolve_expr(const pc_plan *p, expr *e, diag_sink *diags)
 {
-    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0, NULL, 0};
+    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0, NULL, 0, 0, 0};
     tinfo t = check_expr(&rc, e, 0);
     if (e && e->kind == EX_NAME && e->ref_kind == REF_TARGET)
         return TY_TARGET;
