@@ -9,6 +9,7 @@
 #include <string.h>
 #include "mem.h"
 #include "report.h"
+#include "termsafe.h"
 
 /* ---- a hand-built plan and result ---- */
 
@@ -808,4 +809,21 @@ Test(report, allocation_failure_is_reported)
                 cr_assert_eq(rc, 0);
         }
     }
+}
+
+/* ---- termsafe.c: what a terminal may be shown ---- */
+
+Test(termsafe, escapes_controls_c1_and_bidi)
+{
+    char buf[128];
+    cr_assert_str_eq(ts_str("Sở Y tế", buf, sizeof buf), "Sở Y tế");
+    cr_assert_str_eq(ts_str("a\033[2Jb\x07\x7f", buf, sizeof buf), "a\\x1b[2Jb\\x07\\x7f");
+    cr_assert_str_eq(ts_str("x\xC2\x9By\xE2\x80\xAEz\xE2\x81\xA6", buf, sizeof buf), "x\\u009by\\u202ez\\u2066");
+    cr_assert_str_eq(ts_str("\xE2\x80\x94 dash", buf, sizeof buf), "\xE2\x80\x94 dash");   /* not a control */
+    cr_assert(ts_clean("Huế — 2024", strlen("Huế — 2024")));
+    cr_assert_eq(ts_columns("a\033b", 3), 6);
+    cr_assert_eq(ts_columns("Huế", strlen("Huế")), 3);
+    /* cut at a character boundary, never inside an escape or a UTF-8 sequence */
+    char small[8];
+    cr_assert_str_eq(ts_str("ế\033ếế", small, sizeof small), "ế\\x1b");
 }
