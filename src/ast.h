@@ -49,9 +49,10 @@ typedef struct date {
 } date;
 
 /* ---- expressions ---- */
-/* The deepest expression the parser accepts: a chain of 1000 operators (a sum of 1000 terms).
- * Every walker of the tree (fmt, the checker, the evaluator) may then recurse safely. */
-#define AST_MAX_EXPR_DEPTH 1000
+/* The deepest expression the parser accepts: a chain of 500 operators (a sum of 500 terms),
+ * as deep as its brackets may go. Every walker of the tree (fmt, the checker, the
+ * evaluator) may then recurse safely, with room to spare under AddressSanitizer. */
+#define AST_MAX_EXPR_DEPTH 500
 /* Through lets (a let's formula naming another let) the checker allows twice as deep. */
 #define AST_MAX_CHAIN_DEPTH (2 * AST_MAX_EXPR_DEPTH)
 /* A derived indicator may use derived indicators 64 levels deep (the checker says so). */
