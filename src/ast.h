@@ -55,6 +55,8 @@ typedef struct date {
 #define AST_MAX_EXPR_DEPTH 500
 /* Through lets (a let's formula naming another let) the checker allows twice as deep. */
 #define AST_MAX_CHAIN_DEPTH (2 * AST_MAX_EXPR_DEPTH)
+/* An indicator declares at most 64 dimensions (ds_dimkey's limit; the checker says so). */
+#define AST_MAX_DIMS 64
 /* A derived indicator may use derived indicators 64 levels deep (the checker says so). */
 #define AST_MAX_DERIVED_DEPTH 64
 typedef enum {

@@ -822,8 +822,10 @@ static int sel_dimkey(const series_ref *sel, char *buf, size_t len)
         buf[0] = '\0';
         return 0;
     }
-    const char *dims[16], *vals[16];
-    int n = sel->nsels < 16 ? sel->nsels : 16;
+    const char *dims[AST_MAX_DIMS], *vals[AST_MAX_DIMS];
+    int n = sel->nsels;
+    if (n > AST_MAX_DIMS)
+        return -1;   /* never a key of fewer dimensions than written */
     for (int i = 0; i < n; i++) {
         dims[i] = sel->sels[i].dim.name;
         vals[i] = sel->sels[i].value;

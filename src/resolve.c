@@ -1096,6 +1096,8 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
     /* 4. indicators */
     for (int i = 0; i < p->nindicators && !rc.oom; i++) {
         indicator *ind = p->indicators[i];
+        if (ind->ndims > AST_MAX_DIMS)   /* dimension keys are built from at most that many */
+            ERR(&rc, &ind->dims[AST_MAX_DIMS].loc, "an indicator has at most %d dimensions", AST_MAX_DIMS);
         for (int k = 0; k < ind->ndims; k++)
             for (int j = 0; j < k; j++)
                 if (strcmp(ind->dims[j].name, ind->dims[k].name) == 0)
