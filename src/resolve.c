@@ -419,7 +419,7 @@ static int derived_visit(dwalk *w, dnode n, const expr *formula)
 {
     unsigned char *st = n.is_let ? &w->let_state[n.i] : &w->ind_state[n.i];
     int *height = n.is_let ? &w->let_height[n.i] : &w->ind_height[n.i];
-    if (*st == 2)
+    if (*st == 2 || w->npath >= AST_MAX_CHAIN_DEPTH)   /* deeper: already an error of its own */
         return *height;
     if (*st == 1) {
         if (n.is_let)
