@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -616,8 +617,43 @@ static int row_dimkey(chunk *c, const char *row, uint32_t row_line, const char *
     return bad ? -1 : 0;
 }
 
+/* Files joined together (cat a.csv b.csv): a byte-order mark at the start of a later row is
+ * skipped, and the header line again is skipped, each with a warning — never a silent drop
+ * (the row would have read as an unknown indicator). Returns 1 when the row is to be skipped. */
+static int joined_file_row(chunk *c, uint32_t row_line)
+{
+    const loader *L = c->L;
+    field *f0 = &c->f[0];
+    if (f0->len >= 3 && f0->p == f0->raw && memcmp(f0->p, "\xEF\xBB\xBF", 3) == 0) {
+        f0->raw += 3;
+        f0->p += 3;
+        f0->len -= 3;
+        if (f0->len >= 2 && f0->p[0] == '"' && f0->p[f0->len - 1] == '"' && !memchr(f0->p + 1, '"', f0->len - 2)) {
+            f0->p++;   /* "a quoted cell" after the mark */
+            f0->len -= 2;
+            f0->flags |= F_QUOTED;
+        }
+        diag_line(&c->diags, DIAG_WARNING, L->name, (int)row_line, 0, NULL, 0,
+                  "a byte-order mark starts this row (files joined together?): the mark is skipped");
+    }
+    const char *s, *y;
+    size_t n, yn;
+    cell(c, &c->f[L->col_ind], &s, &n);
+    cell(c, &c->f[L->col_year], &y, &yn);
+    if (n == strlen(L->colname[L->col_ind]) && strncasecmp(s, L->colname[L->col_ind], n) == 0 &&
+        yn == strlen(L->colname[L->col_year]) && strncasecmp(y, L->colname[L->col_year], yn) == 0) {
+        diag_line(&c->diags, DIAG_WARNING, L->name, (int)row_line, 0, NULL, 0,
+                  "the header line again (files joined together?): the row is skipped");
+        return 1;
+    }
+    return 0;
+}
+
 static void process_row(chunk *c, const char *row, uint32_t row_line)
 {
+    if (c->f[0].len && ((unsigned char)c->f[0].raw[0] == 0xEF || (c->f[0].raw[0] | 0x20) == (c->L->colname[0][0] | 0x20)) &&
+        joined_file_row(c, row_line))
+        return;
     const loader *L = c->L;
     const field *f = c->f;
     int bad = 0, ind_ok = 1;
@@ -1148,7 +1184,9 @@ static size_t emit_diags(diag_sink *out, const diag_sink *const *sinks, const ui
             k++;
         }
     qsort(refs, total, sizeof *refs, cmp_diag_ref);
-    size_t shown = total < MAX_ERRORS ? total : MAX_ERRORS;
+    size_t shown = total < MAX_ERRORS ? total : MAX_ERRORS, nerr = 0;
+    for (size_t i = 0; i < total; i++)
+        nerr += refs[i].d->level == DIAG_ERROR;   /* warnings (joined files) do not fail */
     for (size_t i = 0; i < shown; i++) {
         const diag *d = refs[i].d;
         int line = d->line ? d->line + (int)refs[i].offset : 0;
@@ -1164,7 +1202,7 @@ static size_t emit_diags(diag_sink *out, const diag_sink *const *sinks, const ui
         diag_line(out, DIAG_NOTE, name, line, 0, NULL, 0, "too many errors, stopping");
     }
     pc_free(refs);
-    return total;
+    return nerr;
 }
 
 /* Parse buf[0..len) (followed by PAD bytes: '\n', then zeros) into ds. */

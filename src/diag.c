@@ -1,6 +1,7 @@
 /* diag.c — recording diagnostics into a sink and printing them in GCC's shape.
  * It must not decide what is an error (the stages do) nor exit. */
 #include "diag.h"
+#include "termsafe.h"
 #include "mem.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -190,17 +191,27 @@ static const char *level_color(diag_level lv)
 }
 
 /* Print one line of source with control bytes made visible as spaces. */
-static void put_source_line(FILE *f, const char *t)
+/* Columns the first cols code points of t take once control characters are escaped (as
+ * ts_fputs shows them), so that the caret stays under its token. */
+static int escaped_columns(const char *t, int cols)
 {
-    for (; *t; t++)
-        fputc((unsigned char)*t < 0x20 || *t == 0x7f ? ' ' : *t, f);
+    size_t i = 0, n = strlen(t);
+    for (int c = 0; c < cols && i < n; c++) {
+        size_t k = 1;
+        while (i + k < n && ((unsigned char)t[i + k] & 0xC0) == 0x80)
+            k++;
+        i += k;
+    }
+    return (int)ts_columns(t, i);
 }
 
 void diag_print_one(FILE *f, const diag *d, int color)
 {
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     if (d->file) {
-        fprintf(f, "%s%s:", bold, d->file);
+        fputs(bold, f);
+        ts_fputs(d->file, f);
+        fputc(':', f);
         if (d->line > 0)
             fprintf(f, "%d:", d->line);
         if (d->line > 0 && d->col > 0)
@@ -209,21 +220,23 @@ void diag_print_one(FILE *f, const diag *d, int color)
     } else {
         fprintf(f, "%splancheck:%s ", bold, reset);   /* no place in a file: the program speaks */
     }
-    fprintf(f, "%s%s:%s %s\n", color ? level_color(d->level) : "", level_name(d->level), reset,
-            d->msg ? d->msg : "(out of memory)");
+    fprintf(f, "%s%s:%s ", color ? level_color(d->level) : "", level_name(d->level), reset);
+    ts_fputs(d->msg ? d->msg : "(out of memory)", f);   /* names quoted from files: escaped */
+    fputc('\n', f);
     if (!d->line_text || d->col <= 0)
         return;
     fprintf(f, "%5d | ", d->line);
-    put_source_line(f, d->line_text);
+    ts_fputs(d->line_text, f);
     fputs("\n      | ", f);
     int shown = utf8_columns(d->line_text, strlen(d->line_text));
     int col = d->col > shown + 1 ? shown + 1 : d->col;
-    for (int i = 1; i < col; i++)
+    int end = d->end_col > shown ? shown : d->end_col;
+    int from = escaped_columns(d->line_text, col - 1), to = escaped_columns(d->line_text, end);
+    for (int i = 0; i < from; i++)
         fputc(' ', f);
     fputs(color ? level_color(d->level) : "", f);
     fputc('^', f);
-    int end = d->end_col > shown ? shown : d->end_col;
-    for (int i = col + 1; i <= end; i++)
+    for (int i = from + 1; i < to; i++)
         fputc('~', f);
     fprintf(f, "%s\n", reset);
 }
