@@ -24,6 +24,7 @@ for name in "${cases[@]}"; do
   [ -f "$dir/cmd" ] || { echo "e2e: $name: no cmd file" >&2; fail=$((fail+1)); continue; }
   work=$(mktemp -d)
   cp -R "$dir/." "$work/"
+  chmod -R u+w "$work"   # the cases start from writable inputs, even out of a read-only tree (distcheck)
   (cd "$work" && timeout "${E2E_TIMEOUT:-60}" bash ./cmd > "$work/.out" 2> "$work/.err" < /dev/null; echo $? > "$work/.rc")
   rc=$(cat "$work/.rc")
   want_rc=0; [ -f "$dir/expected.rc" ] && want_rc=$(cat "$dir/expected.rc")
