@@ -37,6 +37,8 @@ typedef struct eval_env {
     int depth;
     struct eval_cache *cache;/* NULL, or eval_cache_new(): memoizes region-independent
                                 results (min/max/avg/sum over all regions) */
+    const char *inherit_dimkey;   /* inside a derived formula: the selectors of the series
+                                     it is computed for (NULL: the total) */
 } eval_env;
 
 /* Evaluate e; runtime errors (a division by zero is NA, not an error) go to env->diags. */
@@ -114,6 +116,7 @@ typedef struct eval_options {
     const char *submissions_text;  /* the log's contents instead of reading the file (tests, */
     size_t submissions_len;        /* REPL); submissions then names it in messages */
     const eval_stream *stream;     /* NULL: keep every milestone result in out->ms */
+    const char *data_name;   /* the data file, for messages that name a row (may be NULL) */
 } eval_options;
 
 typedef struct eval_result {

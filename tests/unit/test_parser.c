@@ -156,7 +156,7 @@ Test(parser, all_errors_are_reported_and_recovery_resumes)
                            "indicator x unit %% lower is better\n"
                            "report every year 30 Nov from all to X\n", &out);
     cr_assert_eq(f->nerrors, 3, "%s", out);
-    cr_assert(th_has(out, "t.plan:1:12: error: unexpected name 'stunting'; expected a string or ':'"), "%s", out);
+    cr_assert(th_has(out, "t.plan:1:12: error: unexpected name 'stunting'; expected a string, 'baseline' or ':'"), "%s", out);
     cr_assert(th_has(out, "note: a target reads: target CT4"), "%s", out);
     cr_assert(th_has(out, "t.plan:4:19: error: unexpected number 30; expected 'by'"), "%s", out);
     /* the good declaration between the broken ones is kept */
