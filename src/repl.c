@@ -1100,41 +1100,55 @@ static void explain_trend(const ms_result *m, const unit *u)
     double xb0 = xb == 0 ? 0.001 : xb, v0 = v == 0 ? 0.001 : v;
     if (xb == 0 || v == 0)
         printf("  (a zero x_B or v* is taken as 0.001 before powers and logarithms)\n");
+    /* s: down for < <=, up for > >=, the indicator's direction for '=' (DESIGN §4, v2) */
+    direction dir = ms->cmp == CMP_EQ ? resolve_direction(m->ind, ms->cmp) : resolve_direction(NULL, ms->cmp);
+    if (dir == DIR_UNSET)
+        dir = v < xb ? DIR_LOWER : DIR_HIGHER;
+    const int s = dir == DIR_LOWER ? -1 : 1;
+    const int slipped = assess_satisfies(xb, ms->cmp, v, ms->q.decimals);
+    pc_status own = a->status;   /* the method's own status, before the slipped rule */
     if (a->method == METHOD_AARR) {
-        direction dir = resolve_direction(m->ind, ms->cmp);
         printf("  AARR  = 100·(1 − e^β), β the least-squares slope of ln(x) on year, %d to %d\n", B, L);
         printf("        = %s\n", fnum(b1, sizeof b1, a->actual_rate, 4));
         printf("  AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))) = 100·(1 − exp((ln %s − ln %s)/%d)) = %s\n",
                fnum(b2, sizeof b2, v0, -1), fnum(b3, sizeof b3, xb0, -1), D - B, fnum(b4, sizeof b4, a->required_rate, 4));
         if (dir == DIR_HIGHER)
             printf("        (signs flipped: higher is better)\n");
+        own = isnan(a->actual_rate) ? a->status : assess_aarr_status(a->actual_rate, a->required_rate);
         const char *why;
-        switch (a->status) {
+        switch (own) {
         case ST_ON_TRACK: why = "AARR ≥ AARR*"; break;
         case ST_AT_RISK: why = "AARR < AARR*, AARR > 0.5"; break;
         case ST_OFF_TRACK: why = "−0.5 ≤ AARR ≤ 0.5"; break;
         default: why = "AARR < −0.5"; break;
         }
-        printf("  %s → %s\n", why, assess_status_str(a->status));
+        printf("  %s → %s\n", why, assess_status_str(own));
     } else {
         printf("  r_a = (x_L / x_B)^(1/(L−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, xl, -1),
                fnum(b2, sizeof b2, xb0, -1), L - B, fnum(b3, sizeof b3, a->actual_rate, 5));
         printf("  r_r = (v* / x_B)^(1/(D−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, v0, -1),
                fnum(b2, sizeof b2, xb0, -1), D - B, fnum(b3, sizeof b3, a->required_rate, 5));
         const char *why;
-        if (a->method == METHOD_CR) {
-            switch (a->status) {
+        if (a->method == METHOD_CR && isnan(a->ratio)) {
+            own = s * a->actual_rate > 0 ? ST_ON_TRACK : ST_OFF_TRACK;
+            printf("  r_r = 0: s·r_a %s 0 → %s\n", s * a->actual_rate > 0 ? ">" : "≤", assess_status_str(own));
+        } else if (a->method == METHOD_CR) {
+            own = assess_cr_status(a->ratio);
+            switch (own) {
             case ST_ON_TRACK: why = "≥ 0.95"; break;
             case ST_AT_RISK: why = "in [0.5, 0.95)"; break;
             case ST_OFF_TRACK: why = "in [−0.10, 0.5)"; break;
             default: why = "< −0.10"; break;
             }
-            printf("  CR  = r_a / r_r = %s  %s → %s\n", fnum(b1, sizeof b1, a->ratio, 4), why, assess_status_str(a->status));
+            printf("  CR  = s·r_a / |r_r| = (%s1)·(%s) / %s = %s  %s → %s\n", s < 0 ? "−" : "+", fnum(b2, sizeof b2, a->actual_rate, 5),
+                   fnum(b3, sizeof b3, fabs(a->required_rate), 5), fnum(b1, sizeof b1, a->ratio, 4), why,
+                   assess_status_str(own));
         } else {
             printf("  v̂   = x_L·(1 + r_a)^(D − L) = %s·(1 %s %s)^%d = %s\n", fnum(b1, sizeof b1, xl, -1),
                    a->actual_rate < 0 ? "−" : "+", fnum(b2, sizeof b2, fabs(a->actual_rate), 5), D - L,
                    fnum(b3, sizeof b3, a->projected, 4));
-            switch (a->status) {
+            own = isnan(a->ratio) ? a->status : assess_projection_status(a->ratio);
+            switch (own) {
             case ST_ON_TRACK: why = "≥ 0.95"; break;
             case ST_AT_RISK: why = "in [0.10, 0.95)"; break;
             case ST_OFF_TRACK: why = "in [0, 0.10)"; break;
@@ -1142,11 +1156,27 @@ static void explain_trend(const ms_result *m, const unit *u)
             }
             printf("  P   = (v̂ − x_B) / (v* − x_B) = (%s − %s) / (%s − %s) = %s  %s → %s\n",
                    fnum(b1, sizeof b1, a->projected, 4), fnum(b2, sizeof b2, xb, -1), fnum(b3, sizeof b3, v, -1),
-                   fnum(b4, sizeof b4, xb, -1), fnum(b5, sizeof b5, a->ratio, 4), why, assess_status_str(a->status));
+                   fnum(b4, sizeof b4, xb, -1), fnum(b5, sizeof b5, a->ratio, 4), why, assess_status_str(own));
         }
     }
     if (!isnan(a->projected))
         printf("  projected %d: %s\n", D, fval(b1, sizeof b1, a->projected, u, 2));
+    if (!isnan(a->expected_now))
+        printf("  required path: x_B·(1 + r_r)^(L − B) = %s expected in %d (x_L = %s)\n",
+               fval(b1, sizeof b1, a->expected_now, u, 2), L, fval(b2, sizeof b2, xl, u, -1));
+    if (!isnan(a->required_rate_from_now))
+        printf("  from now:  (v* / x_L)^(1/(D − L)) − 1 = %s a year to reach %s by %d\n",
+               fnum(b1, sizeof b1, a->required_rate_from_now, 5), fval(b2, sizeof b2, v, u, -1), D);
+    if (a->ev_points)
+        printf("  evidence:  %d point%s over %d year%s (L − B), data %d year%s old (A − L)\n", a->ev_points,
+               a->ev_points == 1 ? "" : "s", a->ev_span, a->ev_span == 1 ? "" : "s", a->ev_age,
+               a->ev_age == 1 ? "" : "s");
+    if (slipped && a->status == ST_WORSENING)
+        printf("  slipped: x_B = %s satisfied %s %s, x_L = %s no longer does → worsening, whatever the method\n",
+               fval(b1, sizeof b1, xb, u, -1), ast_cmp_str(ms->cmp), fquantity(b2, sizeof b2, &ms->q),
+               fval(b3, sizeof b3, xl, u, -1));
+    else if (own != a->status)
+        printf("  → %s\n", assess_status_str(a->status));
 }
 
 static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
@@ -1161,19 +1191,31 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
     if (show_region)
         printf(", %s", m->region);
     printf(", as of %d)\n", as_of);
-    if (a->base_year)
-        printf("  baseline  B = %d, x_B = %s\n", a->base_year, fval(b1, sizeof b1, a->base_value, u, -1));
+    if (a->base_year && !isnan(a->base_value))
+        printf("  baseline  B = %d, x_B = %s%s\n", a->base_year, fval(b1, sizeof b1, a->base_value, u, -1),
+               a->base_from_plan ? " (stated by the plan: the data has no value for it)" : "");
+    else if (a->base_year)
+        printf("  baseline  B = %d: no value\n", a->base_year);
     else
         printf("  baseline  none: no data up to the as-of year\n");
+    if (a->declared_base)
+        printf("            (the declared baseline %d has no value: moved to %d)\n", a->declared_base, a->base_year);
     if (a->latest_year)
         printf("  latest    L = %d, x_L = %s\n", a->latest_year, fval(b1, sizeof b1, a->latest_value, u, -1));
     const char *st = assess_status_str(a->status);
     const char *cmp = ast_cmp_str(ms->cmp);
     if (m->target->kind == TG_RATE) {
-        printf("  each yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
+        printf("  the average yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
                m->target->rate_to, m->target->rate_increase ? "rise" : "fall", m->target->rate_lo.text);
+        if (!isnan(a->actual_rate))
+            printf("  average:  (x_%d / x_%d)^(1/%d) − 1 = (%s/%s)^(1/%d) − 1 = %s a year (required %s)\n",
+                   a->latest_year, a->base_year, a->latest_year - a->base_year, fnum(b1, sizeof b1, a->latest_value, -1),
+                   fnum(b2, sizeof b2, a->base_value, -1), a->latest_year - a->base_year,
+                   fnum(b3, sizeof b3, a->actual_rate, 5), m->target->rate_increase ? "≥ +lo" : "≤ −lo");
+        else if (a->reason != AR_NONE)
+            printf("  no average rate: %s\n", assess_reason_str(a->reason));
         if (a->nbroken && a->broken) {
-            printf("  years that fell short:");
+            printf("  years below the bound (from the year before with data):");
             for (int i = 0; i < a->nbroken; i++)
                 printf(" %d", a->broken[i]);
             printf("\n");
@@ -1182,8 +1224,13 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
         return;
     }
     if (ms->kind == MS_MAINTAIN) {
-        printf("  every year with data from %d must satisfy %s %s\n", ms->win_from ? ms->win_from : a->base_year, cmp,
+        printf("  every year with data from %d must satisfy %s %s", ms->win_from ? ms->win_from : a->base_year, cmp,
                fquantity(b1, sizeof b1, &ms->q));
+        if (ms->has_within)
+            printf(", within %s", fquantity(b2, sizeof b2, &ms->within));
+        printf("\n");
+        if (a->reason != AR_NONE)
+            printf("  %s\n", assess_reason_str(a->reason));
         if (a->nbroken && a->broken) {
             printf("  failing years:");
             for (int i = 0; i < a->nbroken; i++)
@@ -1196,7 +1243,12 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
     int D = ms->year;
     if (as_of >= D) {
         if (isnan(a->deadline_value))
-            printf("  deadline reached (A = %d ≥ D = %d), no value for %d → %s\n", as_of, D, D, st);
+            printf("  deadline reached (A = %d ≥ D = %d), no value for %d, %d%s → %s\n", as_of, D, D, D - 1,
+                   D + 1 <= as_of ? " or the year after" : "", st);
+        else if (a->value_year != D)
+            printf("  deadline reached (A = %d ≥ D = %d), no value for %d: the nearest year within one, x_%d = %s %s %s → %s\n",
+                   as_of, D, D, a->value_year, fval(b1, sizeof b1, a->deadline_value, u, -1),
+                   a->status == ST_MET ? cmp : "does not satisfy", fquantity(b2, sizeof b2, &ms->q), st);
         else
             printf("  deadline reached (A = %d ≥ D = %d): x_D = %s %s %s → %s\n", as_of, D,
                    fval(b1, sizeof b1, a->deadline_value, u, -1), a->status == ST_MET ? cmp : "does not satisfy",
@@ -1209,8 +1261,7 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
                fquantity(b2, sizeof b2, &ms->q), D, st);
         return;
     case ST_NO_TREND:
-        printf("  too little data for a trend (%s) → %s\n",
-               !a->base_year ? "no baseline value" : "the latest year is not after the baseline", st);
+        printf("  too little data for a trend (%s) → %s\n", assess_reason_str(a->reason), st);
         return;
     case ST_NO_DATA:
         printf("  no value up to %d → %s\n", as_of, st);

@@ -296,6 +296,32 @@ static int milestones(rbuf *b, const eval_result *r, const report_options *opt)
     return 0;
 }
 
+/* The notes of v2 (value year, moved baseline, the reason for no_trend/no_data), one line
+ * per milestone that has one, in the table's order. */
+static void notes(rbuf *b, const eval_result *r, int color)
+{
+    char note[512];
+    int multi = rep_nregions(r, NULL) > 1, any = 0;
+    for (size_t i = 0; i < r->nms && !b->err; i++) {
+        const ms_result *m = &r->ms[i];
+        if (!*rep_note(m, note, sizeof note))
+            continue;
+        if (!any)
+            section(b, "Notes", color);
+        any = 1;
+        rb_puts(b, "  ");
+        put_clean(b, m->ms && m->ms->id ? m->ms->id : rep_target_id(m));
+        if (multi && m->region) {
+            rb_puts(b, " (");
+            put_clean(b, m->region);
+            rb_putc(b, ')');
+        }
+        rb_puts(b, ": ");
+        put_clean(b, note);
+        rb_putc(b, '\n');
+    }
+}
+
 static void summary(rbuf *b, const eval_result *r, int color)
 {
     rb_printf(b, "\n%zu milestone%s", r->nms, r->nms == 1 ? "" : "s");
@@ -529,6 +555,7 @@ int report_text(FILE *f, const eval_result *r, const report_options *opt)
         rb_done(&b);
         return -1;
     }
+    notes(&b, r, opt->color);
     if (r->nms)
         summary(&b, r, opt->color);
     scorecard(&b, r, opt->color);
