@@ -584,11 +584,14 @@ static void assess_maintain(const assess_input *in, const ds_yearly *y, assess_r
     int lo = in->from ? in->from : out->base_year;
     int hi = in->to && in->to < in->as_of ? in->to : in->as_of;
     size_t first = upper(y, lo - 1), end = upper(y, hi);
-    int nyears = 0, nfail = 0;
+    int nyears = 0, nfail = 0, y0 = 0, y1 = 0;
     if (lo && lo <= hi) {
         for (size_t i = first; i < end; i++) {
             if (isnan(y->values[i]))
                 continue;
+            if (!nyears)
+                y0 = y->years[i];
+            y1 = y->years[i];
             nyears++;
             nfail += maintain_fails(y, i, in);
         }
@@ -599,7 +602,7 @@ static void assess_maintain(const assess_input *in, const ds_yearly *y, assess_r
         return;
     }
     out->ev_points = nyears;
-    out->ev_span = hi - lo;
+    out->ev_span = y1 - y0;
     out->ev_age = il >= 0 ? in->as_of - out->latest_year : 0;
     out->status = nfail ? ST_BROKEN : ST_MAINTAINED;
     out->nbroken = nfail;

@@ -591,7 +591,11 @@ const char *rep_note(const ms_result *m, char *buf, size_t len)
     } while (0)
     if (a->value_year && m->ms && a->value_year != m->ms->year)
         NOTE_ADD("judged on the %d value (no value for %d)", a->value_year, m->ms->year);
-    if (a->declared_base)
+    /* a moved baseline matters to trends (not to a reached deadline, nor to a window with
+     * its own start) */
+    int base_used = !a->value_year && a->reason != AR_NO_DEADLINE_VALUE &&
+                    !(rep_ms_kind(m) == RK_MAINTAIN && m->ms->win_from);
+    if (a->declared_base && base_used)
         NOTE_ADD("baseline %d (%d has no value)", a->base_year, a->declared_base);
     if (a->base_from_plan) {
         char num[NUMFMT_MAX];

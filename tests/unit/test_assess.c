@@ -932,6 +932,394 @@ Test(rate, zero_and_negative)
     cr_expect_eq(r.reason, AR_NEGATIVE);
 }
 
+/* ---- v2 (DESIGN.md §4 revised): every rule at its boundaries ---- */
+
+/* The worked example "slipped": 10 % in 2015, 13 % in 2020, < 12 % by 2030 → worsening under
+ * every method, with the method's numbers still reported. */
+Test(v2, worked_slipped)
+{
+    int ys[] = {2015, 2020};
+    double vs[] = {10, 13};
+    series s;
+    MK(s, ys, vs);
+    static const method ms[] = {METHOD_CR, METHOD_PROJECTION, METHOD_AARR};
+    for (int i = 0; i < 3; i++) {
+        assess_input in = by(CMP_LT, 12, 2030, 2020, 2015, ms[i]);
+        assess_result r = run(&in, &s);
+        cr_expect_eq(r.status, ST_WORSENING, "%s: %s", ast_method_str(ms[i]), assess_status_str(r.status));
+        cr_expect(!isnan(r.ratio) && !isnan(r.projected), "%s: numbers still reported", ast_method_str(ms[i]));
+        cr_expect_eq(r.reason, AR_NONE);
+        if (ms[i] == METHOD_CR) {
+            near(r.actual_rate, 0.05387, 5e-6);
+            near(r.required_rate, 0.01223, 5e-6);
+            near(r.ratio, -4.405, 5e-4);
+            near(r.projected, 21.97, 5e-3);
+        }
+        if (ms[i] == METHOD_PROJECTION)
+            cr_expect(r.ratio > 0.95 || r.ratio < 0, "P computed: %g", r.ratio);
+    }
+}
+
+/* Slipped at the boundary: x_B exactly at v* satisfies <= and >=, not < or >. */
+Test(v2, slipped_at_threshold_each_direction)
+{
+    int ys[] = {2015, 2020};
+    double down[] = {20, 22}, up[] = {80, 78};
+    series s;
+    MK(s, ys, down);
+    assess_input in = by(CMP_LE, 20, 2030, 2024, 2015, METHOD_CR);
+    cr_expect_eq(run(&in, &s).status, ST_WORSENING, "<= 20 from 20: slipped");
+    in.cmp = CMP_LT;
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.status, ST_OFF_TRACK, "< 20 from 20 was never met: r_r = 0 rule");
+    cr_expect(isnan(r.ratio));
+    in.threshold = nextafter(20, 0);   /* x_B just above v*: not met at B */
+    cr_expect_neq(run(&in, &s).status, ST_WORSENING);
+    in.cmp = CMP_LE;
+    in.threshold = nextafter(20, 100);  /* x_B just below v*: met at B, slipped */
+    cr_expect_eq(run(&in, &s).status, ST_WORSENING);
+
+    MK(s, ys, up);
+    in = by(CMP_GE, 80, 2030, 2024, 2015, METHOD_PROJECTION);
+    cr_expect_eq(run(&in, &s).status, ST_WORSENING, ">= 80 from 80: slipped");
+    in.cmp = CMP_GT;
+    cr_expect_eq(run(&in, &s).status, ST_OFF_TRACK, "> 80 from 80: never met");
+    in.cmp = CMP_GE;
+    in.method = METHOD_AARR;
+    cr_expect_eq(run(&in, &s).status, ST_WORSENING);
+}
+
+/* CR = s · r_a / |r_r|: positive when the series moves the good way, for each sign of s. */
+Test(v2, direction_aware_cr)
+{
+    int ys[] = {2015, 2020};
+    series s;
+    double fall[] = {30, 25}, rise[] = {60, 70};
+    MK(s, ys, fall);
+    assess_input in = by(CMP_LT, 20, 2030, 2024, 2015, METHOD_CR);     /* s = −1 */
+    assess_result r = run(&in, &s);
+    double ra = pow(25.0 / 30, 1.0 / 5) - 1, rr = pow(20.0 / 30, 1.0 / 15) - 1;
+    cr_expect_eq(r.ratio, -ra / fabs(rr));
+    cr_expect(r.ratio > 0);
+    MK(s, ys, rise);
+    in = by(CMP_GE, 90, 2030, 2024, 2015, METHOD_CR);                  /* s = +1 */
+    r = run(&in, &s);
+    ra = pow(70.0 / 60, 1.0 / 5) - 1;
+    rr = pow(90.0 / 60, 1.0 / 15) - 1;
+    cr_expect_eq(r.ratio, ra / fabs(rr));
+    cr_expect_eq(r.status, ST_ON_TRACK);
+    /* a rising series against a lower-is-better target: negative CR, worsening */
+    in = by(CMP_LT, 50, 2030, 2024, 2015, METHOD_CR);
+    r = run(&in, &s);
+    cr_expect(r.ratio < -0.10);
+    cr_expect_eq(r.status, ST_WORSENING);
+    /* '=': s from the indicator's direction when declared */
+    in = by(CMP_EQ, 90, 2030, 2024, 2015, METHOD_CR);
+    in.dir = DIR_HIGHER;
+    cr_expect(run(&in, &s).ratio > 0);
+    in.dir = DIR_LOWER;
+    cr_expect(run(&in, &s).ratio < 0);
+    /* the bench's v1 → v2 difference: v* and x_B in an order the 0.001 replacement reverses */
+    int ys2[] = {2015, 2024};
+    double tiny[] = {0, 0.0008};
+    MK(s, ys2, tiny);
+    in = by(CMP_LT, 0.0005, 2030, 2024, 2015, METHOD_CR);
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_WORSENING, "x_B = 0 met < 0.0005: slipped");
+    near(r.ratio, 0.542289, 5e-7);
+}
+
+/* The worked example "deadline": 25 (2015), 16 (2024), 14 (2026), < 15 % by 2025, as of
+ * 2026 → missed on the 2024 value (D−1 before D+1). */
+Test(v2, worked_deadline)
+{
+    int ys[] = {2015, 2024, 2026};
+    double vs[] = {25, 16, 14};
+    series s;
+    MK(s, ys, vs);
+    assess_input in = by(CMP_LT, 15, 2025, 2026, 0, METHOD_CR);
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.status, ST_MISSED);
+    cr_expect_eq(r.value_year, 2024);
+    cr_expect_eq(r.deadline_value, 16);
+}
+
+Test(v2, deadline_year_within_one)
+{
+    int ys[] = {2015, 2026};
+    double vs[] = {25, 14};
+    series s;
+    MK(s, ys, vs);
+    assess_input in = by(CMP_LT, 15, 2025, 2026, 0, METHOD_CR);
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.status, ST_MET, "D+1 = A: used");
+    cr_expect_eq(r.value_year, 2026);
+    in.as_of = 2025;                  /* D+1 after A: never used */
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_NO_DATA);
+    cr_expect_eq(r.reason, AR_NO_DEADLINE_VALUE);
+    cr_expect_eq(r.value_year, 0);
+    in.deadline = 2024;               /* D+1 = 2025 ≤ A = 2025 has no value; D−1 none */
+    cr_expect_eq(run(&in, &s).status, ST_NO_DATA);
+    in.as_of = 2027;                  /* D = 2027 ≥ ... two years from 2025: no_data */
+    in.deadline = 2028;
+    in.as_of = 2028;
+    cr_expect_eq(run(&in, &s).status, ST_NO_DATA, "2026 is two years before D = 2028");
+    in.deadline = 2027;
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_MET, "D−1 = 2026");
+    cr_expect_eq(r.value_year, 2026);
+    /* the value at D itself wins over D−1 */
+    int ys2[] = {2024, 2025};
+    double vs2[] = {10, 20};
+    MK(s, ys2, vs2);
+    in = by(CMP_LT, 15, 2025, 2025, 0, METHOD_CR);
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_MISSED);
+    cr_expect_eq(r.value_year, 2025);
+}
+
+Test(v2, baseline_moves)
+{
+    series s;
+    /* later year with data before L */
+    int ys[] = {2013, 2017, 2019, 2024};
+    double vs[] = {40, 38, 35, 30};
+    MK(s, ys, vs);
+    assess_input in = by(CMP_LT, 20, 2030, 2024, 2015, METHOD_CR);
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.base_year, 2017, "the nearest later year, not 2013");
+    cr_expect_eq(r.declared_base, 2015);
+    cr_expect_eq(r.base_value, 38);
+    /* no later year before L: the nearest earlier one */
+    int ys2[] = {2012, 2014, 2024};
+    double vs2[] = {50, 45, 30};
+    MK(s, ys2, vs2);
+    r = run(&in, &s);
+    cr_expect_eq(r.base_year, 2014);
+    cr_expect_eq(r.declared_base, 2015);
+    /* L itself is not a later candidate (B0 < y < L) */
+    int ys3[] = {2024};
+    double vs3[] = {30};
+    MK(s, ys3, vs3);
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_NO_TREND);
+    cr_expect_eq(r.reason, AR_ONE_POINT);
+    /* a declared year with data does not move */
+    int ys4[] = {2014, 2015, 2024};
+    double vs4[] = {50, 45, 30};
+    MK(s, ys4, vs4);
+    r = run(&in, &s);
+    cr_expect_eq(r.base_year, 2015);
+    cr_expect_eq(r.declared_base, 0);
+    /* without a declared baseline: the earliest year, never "moved" */
+    in.baseline = 0;
+    r = run(&in, &s);
+    cr_expect_eq(r.base_year, 2014);
+    cr_expect_eq(r.declared_base, 0);
+}
+
+/* target T baseline 19.6% in 2019: … — the plan's figure when the data has none */
+Test(v2, stated_baseline)
+{
+    series s;
+    int ys[] = {2021, 2024};
+    double vs[] = {18.5, 17.0};
+    MK(s, ys, vs);
+    assess_input in = by(CMP_LE, 15, 2030, 2024, 2019, METHOD_CR);
+    in.has_stated_base = 1;
+    in.stated_base = 19.6;
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.base_year, 2019);
+    cr_expect_eq(r.base_value, 19.6);
+    cr_expect_eq(r.base_from_plan, 1);
+    cr_expect_eq(r.declared_base, 0, "a stated baseline does not move");
+    cr_expect_eq(r.actual_rate, pow(17.0 / 19.6, 1.0 / 5) - 1);
+    cr_expect_eq(r.ev_points, 3, "the stated point counts: 2019, 2021, 2024");
+    /* the data's value for the year wins */
+    int ys2[] = {2019, 2024};
+    double vs2[] = {20.0, 17.0};
+    MK(s, ys2, vs2);
+    r = run(&in, &s);
+    cr_expect_eq(r.base_value, 20.0);
+    cr_expect_eq(r.base_from_plan, 0);
+    /* a stated baseline at or after L: no trend */
+    in.baseline = 2024;
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_NO_TREND);
+    /* aarr regresses over the stated point too */
+    MK(s, ys, vs);
+    in = by(CMP_LE, 15, 2030, 2024, 2019, METHOD_AARR);
+    in.has_stated_base = 1;
+    in.stated_base = 19.6;
+    r = run(&in, &s);
+    cr_expect_eq(r.ev_points, 3);
+    cr_expect(r.actual_rate > 0, "falling: a positive AARR for lower is better");
+}
+
+Test(v2, aarr_leaves_out_zero_and_negative)
+{
+    series s;
+    int ys[] = {2015, 2017, 2019, 2021, 2024};
+    double vs[] = {20, 0, -1, 15, 12};
+    MK(s, ys, vs);
+    assess_input in = by(CMP_LT, 5, 2030, 2024, 2015, METHOD_AARR);
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.ev_points, 3, "2017 (0) and 2019 (−1) are left out");
+    /* the slope over (2015, 20), (2021, 15), (2024, 12) */
+    double x[] = {0, 6, 9}, y[] = {log(20), log(15), log(12)};
+    double mx = 5, my = (y[0] + y[1] + y[2]) / 3, sxy = 0, sxx = 0;
+    for (int i = 0; i < 3; i++) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+    }
+    near(r.actual_rate, 100 * (1 - exp(sxy / sxx)), 1e-9);
+    /* exactly two positive points: a trend */
+    int ys2[] = {2015, 2020, 2024};
+    double vs2[] = {20, 0, 12};
+    MK(s, ys2, vs2);
+    r = run(&in, &s);
+    cr_expect_neq(r.status, ST_NO_TREND);
+    cr_expect_eq(r.ev_points, 2);
+    /* one positive point: no_trend, with the reason */
+    double vs3[] = {0, 0, 12};
+    MK(s, ys2, vs3);
+    in = by(CMP_GT, 50, 2030, 2024, 2015, METHOD_AARR);   /* x_B = 0 did not meet it */
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_NO_TREND);
+    cr_expect_eq(r.reason, AR_FEW_POSITIVE);
+    cr_expect(isnan(r.ratio));
+}
+
+/* expected_now, required_rate_from_now and the evidence come with every trend status. */
+Test(v2, evidence_and_path)
+{
+    int ys[] = {2015, 2018, 2022};
+    double vs[] = {25.0, 23.0, 21.0};
+    series s;
+    MK(s, ys, vs);
+    assess_input in = by(CMP_LT, 15, 2030, 2023, 2015, METHOD_CR);
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.status, ST_AT_RISK);
+    double rr = pow(15.0 / 25, 1.0 / 15) - 1;
+    cr_expect_eq(r.expected_now, 25.0 * pow(1 + rr, 7.0));
+    cr_expect_eq(r.required_rate_from_now, pow(15.0 / 21, 1.0 / 8) - 1);
+    cr_expect_eq(r.ev_points, 3);
+    cr_expect_eq(r.ev_span, 7);
+    cr_expect_eq(r.ev_age, 1);
+    cr_expect_eq(r.reason, AR_NONE);
+    /* statuses that are not trends carry none */
+    in.threshold = 22;
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_ACHIEVED);
+    cr_expect(isnan(r.expected_now) && isnan(r.required_rate_from_now));
+    cr_expect_eq(r.ev_points, 0);
+    /* no_data and no_trend have reasons */
+    assess_input none = by(CMP_LT, 15, 2030, 2014, 2015, METHOD_CR);
+    r = run(&none, &s);
+    cr_expect_eq(r.status, ST_NO_DATA);
+    cr_expect_eq(r.reason, AR_NO_VALUE);
+    cr_expect_str_eq(assess_reason_str(r.reason), "no value up to the as-of year");
+    cr_expect_null(assess_reason_str(AR_NONE));
+    for (int k = AR_NO_VALUE; k < AR__COUNT; k++)
+        cr_expect_not_null(assess_reason_str((assess_reason)k), "reason %d has a text", k);
+}
+
+Test(v2, maintain_within)
+{
+    int ys[] = {2021, 2022, 2023};
+    double vs[] = {99.6, 98.5, 98.6};
+    series s;
+    MK(s, ys, vs);
+    arena *a = arena_new();
+    assess_input in = maintain(CMP_GT, 99, 2021, 2030, 2023, 0);
+    assess_result r;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_BROKEN);
+    cr_expect_eq(r.nbroken, 2);
+    in.within = 0.5;                  /* > 98.5: 98.5 itself is still out */
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_BROKEN);
+    cr_expect_eq(r.nbroken, 1);
+    cr_expect_eq(r.broken[0], 2022);
+    in.cmp = CMP_GE;                  /* >= 98.5: at the loosened bound is in */
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_MAINTAINED);
+    in.within = 0.4;                  /* just short */
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_BROKEN);
+    /* lower is better: < 5 within 1 accepts 5.9, not 6 */
+    double low[] = {4, 5.9, 6};
+    MK(s, ys, low);
+    in = maintain(CMP_LT, 5, 2021, 0, 2023, 0);
+    in.within = 1;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.nbroken, 1);
+    cr_expect_eq(r.broken[0], 2023);
+    /* '=': the tolerance of the written digits plus T, on either side */
+    double eq[] = {100.4, 99.6, 101};
+    MK(s, ys, eq);
+    in = maintain(CMP_EQ, 100, 2021, 0, 2023, 0);
+    in.decimals = 0;
+    in.within = 0.1;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.nbroken, 1, "100.4 and 99.6 are within 0.5 + 0.1; 101 is not");
+    cr_expect_eq(r.broken[0], 2023);
+    arena_free(a);
+}
+
+Test(v2, maintain_before_window)
+{
+    int ys[] = {2020, 2021};
+    double vs[] = {99, 100};
+    series s;
+    MK(s, ys, vs);
+    assess_input in = maintain(CMP_GE, 99, 2022, 2030, 2021, 0);
+    assess_result r = run(&in, &s);
+    cr_expect_eq(r.status, ST_NO_DATA);
+    cr_expect_eq(r.reason, AR_WINDOW_NOT_OPEN);
+    in.as_of = 2022;                  /* open, no value in it yet */
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_NO_DATA);
+    cr_expect_eq(r.reason, AR_NO_WINDOW_VALUE);
+    in.from = 2021;
+    r = run(&in, &s);
+    cr_expect_eq(r.status, ST_MAINTAINED);
+    cr_expect_eq(r.ev_points, 1);
+}
+
+/* The average rate against the bound: just below, at and just above 2 % a year. */
+Test(v2, rate_average_at_the_bound)
+{
+    int ys[] = {2025, 2026, 2027};
+    double vs[] = {100, 0, 96.04};    /* 100·0.98² = 96.04: exactly −2 % a year */
+    series s;
+    MK(s, ys, vs);
+    s.values[1] = 99;                 /* −1 % then −2.99 %: 2026 listed */
+    assess_input in = rate(0, 2, 2025, 2027, 2027);
+    arena *a = arena_new();
+    assess_result r;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_MET, "exactly 2 %% on average");
+    cr_expect_eq(r.nbroken, 1);
+    cr_expect_eq(r.broken[0], 2026);
+    s.values[2] = 96.05;              /* a hair short */
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_MISSED);
+    s.values[2] = 96.03;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_MET);
+    in.as_of = 2026;                  /* open window: on/off track */
+    s.values[1] = 97.9;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_ON_TRACK);
+    s.values[1] = 98.1;
+    assess_milestone(&in, &s.y, &r, a);
+    cr_expect_eq(r.status, ST_OFF_TRACK);
+    cr_expect_eq(r.ev_points, 2);
+    arena_free(a);
+}
+
 /* ---- bit for bit against bench/oracle.py (cr, B = 2015, A = 2024) ---- */
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;

@@ -1085,3 +1085,16 @@ Test(csv, allocation_failures_are_errors)
         }
     cr_assert_eq(failures, 0, "a failed load always says something");
 }
+
+/* Underflow to zero is an error, never a silent 0 (issue 11); 0 written as such is fine. */
+Test(numbers, underflow_is_an_error)
+{
+    double v = 1;
+    cr_expect_eq(ds_parse_number("1e-400", 6, &v), -1);
+    cr_expect_eq(ds_parse_number("-2.5e-999", 9, &v), -1);
+    cr_expect_eq(ds_parse_number("0e-400", 6, &v), 0);
+    cr_expect_eq(v, 0);
+    cr_expect_eq(ds_parse_number("0.000", 5, &v), 0);
+    cr_expect_eq(ds_parse_number("1e-300", 6, &v), 0);
+    cr_expect(v > 0);
+}

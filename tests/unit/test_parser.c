@@ -301,3 +301,17 @@ Test(parser, plan_period)
     free(out);
     ast_file_free(f);
 }
+
+Test(parser, number_too_small_is_an_error)
+{
+    char src[600] = "indicator x \"x\" unit count\ntarget T: x < 0.";
+    size_t n = strlen(src);
+    memset(src + n, '0', 400);
+    strcpy(src + n + 400, "1 by 2030\n");
+    char *out;
+    ast_file *f = th_parse(src, &out);
+    cr_assert_eq(f->nerrors, 1, "%s", out);
+    cr_assert(th_has(out, "t.plan:2:15: error: this number is too small to hold: it would silently become 0"), "%s", out);
+    free(out);
+    ast_file_free(f);
+}
