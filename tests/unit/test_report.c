@@ -421,10 +421,14 @@ Test(report, csv_columns_all)
     char *s = render_ok(&fx.r, FMT_CSV, "all");
     const char *head = "region,milestone,target,indicator,series,comparison,threshold,unit,deadline,"
                        "status,method,baseline_year,baseline_value,latest_year,latest_value,"
-                       "actual_rate,required_rate,ratio,projected,lead,coordinators,broken_years\n";
+                       "actual_rate,required_rate,ratio,projected,lead,coordinators,broken_years,"
+                       "value_year,baseline_declared,expected_now,required_rate_from_now,points,span,age,reason\n";
     cr_assert_eq(strncmp(s, head, strlen(head)), 0, "%s", s);
     cr_assert(strstr(s, "\nBắc Giang,T3/2025,T3,obesity,area=rural,<,5,%,2025,achieved,projection,"
-                        "2020,6,2023,4.1,,,,,DOH,DOLISA,\n"), "%s", s);
+                        "2020,6,2023,4.1,,,,,DOH,DOLISA,,,,,,,,,\n"), "%s", s);
+    /* the v2 columns */
+    cr_assert(strstr(s, ",DOH,DOLISA,,,2019,17.950000,-0.028200,2,3,1,\n"), "%s", s);
+    cr_assert(strstr(s, ",,no value at the deadline or a year either side\n"), "%s", s);
     free(s);
 }
 
@@ -437,7 +441,7 @@ Test(report, csv_unknown_column)
     cr_assert_not_null(err);
     cr_assert(strstr(err, "'stauts'"), "%s", err);
     cr_assert(strstr(err, "valid columns: region, milestone,"), "%s", err);
-    cr_assert(strstr(err, "broken_years, all"), "%s", err);
+    cr_assert(strstr(err, "age, reason, all"), "%s", err);
     cr_assert_str_eq(s, "");   /* nothing written */
     free(s);
 
