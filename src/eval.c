@@ -598,6 +598,33 @@ static int year_arg(eval_env *env, const expr *e, const value *v, int *year)
     return 1;
 }
 
+/* B and x_B of a view (years ≤ A) as §4 defines them: the plan's baseline year when it has
+ * a value, else the nearest later year before L, else the nearest earlier one; without a
+ * declared year the earliest. 0 when there is none. */
+static int view_baseline(const eval_env *env, const ds_yearly *y, double *xb)
+{
+    if (y->n == 0)
+        return 0;
+    int B0 = resolve_baseline(env->plan, NULL), L = y->years[y->n - 1];
+    if (!B0) {
+        *xb = y->values[0];
+        return y->years[0];
+    }
+    if (find_year(y, B0, xb))
+        return B0;
+    for (size_t i = 0; i < y->n; i++)
+        if (y->years[i] > B0 && y->years[i] < L) {
+            *xb = y->values[i];
+            return y->years[i];
+        }
+    for (size_t i = y->n; i-- > 0;)
+        if (y->years[i] < B0) {
+            *xb = y->values[i];
+            return y->years[i];
+        }
+    return 0;
+}
+
 static double cagr_of(const eval_env *env, const ds_yearly *y, int *L_out, double *xl_out)
 {
     if (y->n == 0)
@@ -606,16 +633,9 @@ static double cagr_of(const eval_env *env, const ds_yearly *y, int *L_out, doubl
     double xl = y->values[y->n - 1];
     *L_out = L;
     *xl_out = xl;
-    int B = resolve_baseline(env->plan, NULL);
     double xb;
-    if (B) {
-        if (!find_year(y, B, &xb))
-            return NAN;
-    } else {
-        B = y->years[0];
-        xb = y->values[0];
-    }
-    if (L <= B)
+    int B = view_baseline(env, y, &xb);
+    if (!B || L <= B)
         return NAN;
     if (xb == 0)
         xb = 0.001;
@@ -740,11 +760,8 @@ static value eval_call(eval_env *env, const expr *e)
     } else if (!strcmp(fn, "latest_year")) {
         res = number(y->years[y->n - 1], NULL, 0);
     } else if (!strcmp(fn, "baseline")) {
-        int B = resolve_baseline(env->plan, NULL);
         double x;
-        if (!B)
-            res = number_of_ind(y->values[0], sv.ind);
-        else if (find_year(y, B, &x))
+        if (view_baseline(env, y, &x))
             res = number_of_ind(x, sv.ind);
     } else if (!strcmp(fn, "value")) {
         double x;

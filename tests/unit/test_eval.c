@@ -1177,3 +1177,15 @@ Test(v2, equality_between_literals_is_symmetric, .fini = fx_done)
     expect_fmt("17.50 = 17.5", "true");
     expect_fmt("17.04 != 17", "true");
 }
+
+/* baseline(s) and cagr(s) take B as the assessment does: a declared year without a value
+ * moves to the nearest later year before L. */
+Test(v2, baseline_function_moves_like_the_assessment, .fini = fx_done)
+{
+    load("plan \"P\" { baseline 2017 }\nindicator s unit % lower is better\ntarget T: s < 5% by 2030\n",
+         "indicator,region,year,value\ns,R,2015,25\ns,R,2018,21\ns,R,2022,20\n");
+    expect_fmt("_baseline(s)", "21 %");
+    value c = E("cagr(s)");
+    cr_assert_eq(c.kind, V_NUMBER);
+    near(c.num, pow(20.0 / 21, 1.0 / 4) - 1, 1e-15);
+}
