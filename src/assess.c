@@ -1,85 +1,37 @@
-/* assess.c — the assessment rules of DESIGN.md §4: one milestone against one annual series
- * gives a status and the numbers behind it. Pure arithmetic: no I/O, no names, no exit or
- * abort, and no allocation except the arena list of broken years / failing pairs.
+/* assess.c — the assessment rules of DESIGN.md §4 (version 2): one milestone against one
+ * annual series gives a status, the numbers behind it and the reason for a no_trend/no_data.
+ * Pure arithmetic: no I/O, no names, no exit or abort, and no allocation except the arena
+ * list of broken years. docs/assessment.md is the readable account, rule by rule; what
+ * follows is what the code must keep.
  *
- * Decisions where DESIGN.md §4 is silent (to be copied into docs/language.md):
- *
- *  Years and values
- *  - A = as_of. Years after A are never used: a reached deadline D is ≤ A by definition.
- *  - B = the declared baseline (target's, else plan's) when nonzero, else the earliest year
- *    with data ≤ A. x_B is the value at B; a declared B without a value ≤ A means no x_B.
- *    L = the latest year ≤ A with data. A NaN in the yearly view counts as missing.
- *  - B, x_B, L, x_L are reported whenever they exist, for every status (also met/missed/
- *    no_data, where they did not decide anything). Numbers that do not apply are NaN,
- *    years that do not apply are 0.
- *
- *  `by` milestones: the first rule that applies wins (the order of bench/README.md):
- *    1. A ≥ D: value at D → met/missed (deadline_value = x_D); none → no_data.
- *    2. no value at all ≤ A → no_data.   3. x_L satisfies → achieved.
- *    4. no x_B, or L ≤ B → no_trend.     5. the trend by method.
- *  - Direction: the indicator's (`lower/higher is better`) when given, else from the
- *    comparison: < <= lower is better, > >= higher is better; for `=`, lower is better when
- *    v* < x_B, higher when v* > x_B, and when v* == x_B the direction towards v* from x_L.
- *  - In rule 5 only, a zero x_B or v* is replaced by 0.001 before any logarithm or power.
- *    The arithmetic is exactly bench/README.md's so results are bit-identical:
- *      r_a = pow(x_L/x_B, 1.0/(L−B)) − 1,  r_r = pow(v* / x_B, 1.0/(D−B)) − 1,
- *      projected = x_L · pow(1 + r_a, D − L)   (integer exponents converted to double),
- *    and projected is reported for every method.
- *  - Negative values make growth rates undefined: when r_a or r_r is not finite (cr,
- *    projection), the status is no_trend and the rates, ratio and projection are NaN.
- *  - cr: CR = r_a / r_r; on_track CR ≥ 0.95, at_risk ≥ 0.5, off_track ≥ −0.10, else
- *    worsening. When r_r == 0 (v* == x_B): on_track when r_a moves in the better direction
- *    (r_a < 0 lower is better, r_a > 0 higher is better), else off_track; ratio NaN.
- *    actual_rate = r_a, required_rate = r_r, ratio = CR (may be −0.0 when r_a == 0).
- *  - projection: P = (projected − x_B) / (v* − x_B) with the ORIGINAL x_B and v* (the 0.001
- *    replacement is only for logarithms and powers, and P has none; projected itself is
- *    computed from the replaced x_B through r_a). on_track P ≥ 0.95, at_risk ≥ 0.10,
- *    off_track ≥ 0, else worsening. When v* == x_B the same rule as cr's r_r == 0 applies
- *    (on_track when r_a moves in the better direction, else off_track) and ratio is NaN.
- *    actual_rate = r_a, required_rate = r_r, ratio = P.
- *  - aarr: every value that goes into a logarithm (the regression's values, x_B, v*) is
- *    replaced by 0.001 when ≤ 0. β = least-squares slope of ln x on the year over every year
- *    from B to L with data (at least B and L, so β exists). AARR = 100·(1 − e^β),
- *    AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))). When higher is better both are
- *    negated (−AARR = 100·(e^β − 1), the average annual rate of increase) and the rules
- *    below apply to the negated values: on_track AARR ≥ AARR*, at_risk AARR > 0.5,
- *    off_track −0.5 ≤ AARR ≤ 0.5, worsening AARR < −0.5. actual_rate = AARR and
- *    required_rate = AARR* (as negated), ratio = AARR / AARR* (NaN when AARR* == 0).
- *
- *  `maintain` milestones
- *  - The window is from `from` (else B) to min(A, `to`) (no `to`: A). Every year in it with
- *    data must satisfy the comparison: maintained, else broken, listing the failing years
- *    ascending (nbroken, and broken[] when an arena is given). No year with data in the
- *    window → no_data. base/latest are B/x_B and L/x_L as above; rates NaN.
- *
- *  Rate targets (`decrease by lo% [to hi%] per year from F to T`)
- *  - Only the lower bound counts (§4.6); the upper bound is not checked.
- *  - The pairs are the consecutive years WITH DATA inside [F, min(T, A)] (the value at F is
- *    the starting point; F−1 is not used). A pair of adjacent years changes by
- *    (x_t − x_p)/x_p; a pair across a gap of g > 1 years by the compound annual rate
- *    pow(x_t/x_p, 1.0/g) − 1. x_p == 0: +inf when x_t > 0, 0 when x_t == 0. A negative
- *    value makes the change undefined, and that pair fails.
- *  - A pair passes when its change ≤ −lo/100 (decrease) or ≥ +lo/100 (increase), with a
- *    slack of 1e-9 so that a change of exactly lo% written in decimals passes despite
- *    binary rounding.
- *  - A ≥ T (window closed): met when every pair passes, missed otherwise (the failing
- *    pairs' end years in broken[]); no pair → no_data. A < T: on_track while every pair so
- *    far passes, off_track otherwise (failing pairs listed); no pair yet → no_trend.
- *  - base = the first year in the window with data, latest = the last; actual_rate = the
- *    compound annual rate between them, pow(x_last/x_first, 1.0/(last − first)) − 1 (the
- *    geometric mean of the yearly changes; NaN when not finite), required_rate = ∓lo/100,
- *    ratio = actual_rate / required_rate (NaN when required_rate is 0 or actual is NaN).
- *
- *  `=` comparisons
- *  - |x − v| ≤ 0.5·10^−d, d = digits written after the point of v (clamped to 0..17), plus
- *    a slack of 1e-9 of that tolerance and 16 ulps of max(|x|, |v|), so that boundary values
- *    written in decimals pass despite binary rounding: `= 99.9` accepts 99.85 and 99.95
- *    (their binary differences are 0.05 + 1e-14). So `= 100` (d = 0) accepts 99.5 … 100.5,
- *    `= 100.0` accepts 99.95 … 100.05. Other comparisons are the plain IEEE ones; NaN
- *    satisfies nothing.
- *
- *  Precision: no expression in the cr path has the a·b + c shape, so -ffp-contract cannot
- *  fuse anything into an FMA there; the bench's bit-identity holds on any x86-64 or arm64.
+ *  - Years after A are never used, except a reached deadline's D+1 when D+1 ≤ A. A NaN in
+ *    the yearly view counts as missing.
+ *  - `by` milestones, the first rule that applies wins: 1. A ≥ D: the value at D, else D−1,
+ *    else D+1 ≤ A → met/missed (value_year), none → no_data; 2. no value ≤ A → no_data;
+ *    3. x_L satisfies → achieved; 4. no B or L ≤ B → no_trend; 5. the trend by method, and
+ *    slipped (x_B satisfied, x_L does not) → worsening whatever the method, the method's
+ *    numbers kept.
+ *  - B: the declared year (target's, else plan's) when it has a value ≤ A; else the target's
+ *    stated value (`baseline V in YEAR`); else the nearest later year with a value before L,
+ *    else the nearest earlier one ≤ A (declared_base records the move). No declared year:
+ *    the earliest year with a value.
+ *  - s = −1 for < <=, +1 for > >=; for '=' the indicator's direction (in->dir), else towards
+ *    v* from x_B (from x_L when equal).
+ *  - cr and the projection follow bench/README.md's arithmetic in its order, so that the
+ *    CSV is byte-identical with the peers': r_a = pow(x_L/x_B, 1.0/(L−B)) − 1,
+ *    r_r = pow(v* / x_B, 1.0/(D−B)) − 1 (a zero x_B or v* taken as 0.001 there only),
+ *    projected = x_L·pow(1 + r_a, D − L), CR = (s·r_a)/|r_r| with s·r_a an exact sign change
+ *    (−0.0 when r_a = 0 and s = −1). No expression in the cr path has the a·b + c shape, so
+ *    -ffp-contract cannot fuse anything into an FMA there.
+ *  - aarr regresses ln x over the years from B to L with a value > 0 (the stated x_B among
+ *    them); fewer than two → no_trend.
+ *  - maintain: every year with a value from `from` (else B) to min(A, `to`), loosened by
+ *    `within`; before `from` → no_data.
+ *  - rate: the compounded average from the first to the last year with a value in the
+ *    window against the lower bound (slack 1e-9); the years whose change from the year
+ *    before with a value misses it are listed, and do not decide.
+ *  - '=': |x − v| ≤ 0.5·10^−d (d = the digits written after the point of v, 0..17), plus a
+ *    slack of 1e-9 of that and 16 ulps of max(|x|, |v|).
  */
 #include "assess.h"
 #include <float.h>

@@ -5,8 +5,11 @@
  *
  * Decisions (for docs/language.md):
  *  - As-of year A: --as-of; else the year of eval_options.as_of_date; else the latest year
- *    with any value in the data; with an empty dataset the year the plan was issued; with
- *    none of these, an error ("no data and no --as-of").
+ *    with a value in a series the plan reads, a lone typo year far beyond the others left
+ *    out with a warning (default_as_of); else the data's latest year; with an empty dataset
+ *    the year the plan was issued; with none of these, an error ("no data and no --as-of").
+ *  - Milestone inputs (ms_input): s from the comparison, the indicator's direction only for
+ *    '='; a target's stated `baseline V in YEAR`; a maintain's `within`.
  *  - Regions: --all-regions is every region of the data in byte order (an empty dataset:
  *    the plan's region if it names one, else none). Else --region, else the plan's `region`,
  *    else the data's only region; else an error listing the first regions. A region named
@@ -36,7 +39,8 @@
  *    status(T): the first milestone of T (by deadline) whose deadline ≥ A, else the last;
  *    a target with only a maintain milestone uses it. status(T, Y): the milestone with
  *    deadline Y; none is a runtime error (NA).
- *  - Alerts are evaluated for every alert × region in scope (alert order, then region);
+ *  - Alerts are evaluated for every alert × region in scope (alert order, then region),
+ *    except that one whose condition is the same everywhere is evaluated once (no region);
  *    fired is 1, 0, or −1 when the condition is NA. A runtime error in an alert is
  *    reported once (for the first region) and makes eval_plan return −1.
  *    eval_options.want_alerts is ignored (alerts are cheap: region-independent parts such as
