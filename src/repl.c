@@ -1184,7 +1184,7 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
     const milestone *ms = m->ms;
     const assess_result *a = &m->r;
     const unit *u = m->ind && m->ind->has_unit ? &m->ind->u : &ms->q.u;
-    char sb[256], gb[160], b1[64], b2[64], b3[64];
+    char sb[256], gb[160], b1[64], b2[64], b3[64], b4[64];
     fseries(sb, sizeof sb, &m->target->series);
     fgoal(gb, sizeof gb, ms);
     printf("%s  %s %s   (method %s", ms->id, sb, gb, ast_method_str(a->method));
@@ -1208,10 +1208,11 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
         printf("  the average yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
                m->target->rate_to, m->target->rate_increase ? "rise" : "fall", m->target->rate_lo.text);
         if (!isnan(a->actual_rate))
-            printf("  average:  (x_%d / x_%d)^(1/%d) − 1 = (%s/%s)^(1/%d) − 1 = %s a year (required %s)\n",
+            printf("  average:  (x_%d / x_%d)^(1/%d) − 1 = (%s/%s)^(1/%d) − 1 = %s a year (required %s %s)\n",
                    a->latest_year, a->base_year, a->latest_year - a->base_year, fnum(b1, sizeof b1, a->latest_value, -1),
                    fnum(b2, sizeof b2, a->base_value, -1), a->latest_year - a->base_year,
-                   fnum(b3, sizeof b3, a->actual_rate, 5), m->target->rate_increase ? "≥ +lo" : "≤ −lo");
+                   fnum(b3, sizeof b3, a->actual_rate, 5), m->target->rate_increase ? "≥" : "≤",
+                   fnum(b4, sizeof b4, a->required_rate, 5));
         else if (a->reason != AR_NONE)
             printf("  no average rate: %s\n", assess_reason_str(a->reason));
         if (a->nbroken && a->broken) {
