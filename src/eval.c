@@ -1543,6 +1543,17 @@ static int default_as_of(const pc_plan *plan, const dataset *ds, const char *dat
     return y2;
 }
 
+int eval_default_as_of(const pc_plan *plan, const dataset *ds)
+{
+    if (!ds)
+        return 0;
+    diag_sink quiet;   /* the warning is eval_plan's to give */
+    diag_init(&quiet);
+    int y = default_as_of(plan, ds, NULL, &quiet);
+    diag_free(&quiet);
+    return y > 0 ? y : ds_latest_year(ds);
+}
+
 int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
               eval_result *out, diag_sink *diags)
 {

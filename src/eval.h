@@ -144,6 +144,11 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
               eval_result *out, diag_sink *diags);
 void eval_result_free(eval_result *r);
 
+/* The as-of year an evaluation without --as-of takes (DESIGN §4, v2): the latest year with
+ * a value in the plan's own series, a lone typo year left out (eval_plan warns about it);
+ * else the data's latest year; 0 when none. */
+int eval_default_as_of(const pc_plan *plan, const dataset *ds);
+
 /* The dataset spec a plan needs (indicators it uses, with their units). */
 int eval_spec(const pc_plan *plan, ds_spec *spec, arena *a);
 

@@ -399,7 +399,9 @@ static int current_as_of(const repl *r)
 {
     if (r->as_of)
         return r->as_of;
-    int y = r->s->ds ? ds_latest_year(r->s->ds) : 0;
+    if (r->s->have_result && r->s->result.as_of)   /* the evaluation's (DESIGN §4, v2) */
+        return r->s->result.as_of;
+    int y = !r->s->ds ? 0 : r->s->plan ? eval_default_as_of(r->s->plan, r->s->ds) : ds_latest_year(r->s->ds);
     if (!y && r->s->plan && r->s->plan->meta && r->s->plan->meta->issued.year)
         y = r->s->plan->meta->issued.year;
     return y;
