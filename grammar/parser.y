@@ -88,6 +88,8 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
     cmp_op cmp;
     series_ref *series;
     unit *u;
+    quantity *qp;
+    stated_base *sb;
 }
 
 %token START_FILE START_REPL
@@ -100,7 +102,7 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %token <str> FROM "from" TO "to" DECREASE "decrease" INCREASE "increase" YEAR "year"
 %token <str> FOR "for" WITH "with" EVERY "every" MONTHS "months" ONCE "once" ALL "all"
 %token <str> VIA "via" LEAD "lead" DUE "due" WHEN "when" AND "and" OR "or" NOT "not"
-%token <str> TRUE "true" FALSE "false" NA "NA" PER "per" PER_N "per N"
+%token <str> TRUE "true" FALSE "false" NA "NA" PER "per" PER_N "per N" WITHIN "within" IN "in"
 %token LE "<=" GE ">=" EQEQ "==" NE "!=" PERMILLE "‰"
 
 %left OR
@@ -131,6 +133,8 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %type <series> series
 %type <num> opt_from_year opt_to_year rate_dir
 %type <u> unit_spec
+%type <qp> opt_within
+%type <sb> opt_stated_baseline
 
 %%
 
@@ -258,13 +262,22 @@ unit_spec
 
 /* ---- target ---- */
 target_decl
-    : TARGET opt_ident opt_string ':' series
+    : TARGET opt_ident opt_string opt_stated_baseline ':' series
                              <d>{ $$ = mk_decl(ps, D_TARGET, &@$); ps->cur_target = $$ ? &$$->as.target : NULL;
                                if ($$) { target *t = &$$->as.target;
                                  if ($2) t->id = mk_name($2, &@2); else { t->id.loc = @1; }
-                                 t->label = $3; if ($5) t->series = *$5; } }
+                                 t->label = $3; if ($6) t->series = *$6;
+                                 t->stated = $4;
+                                 if ($4) { t->baseline = $4->year; t->baseline_loc = $4->year_loc; } } }
       target_body opt_target_baseline
-                             { $$ = $6; if ($$) $$->loc = @$; ps->cur_target = NULL; }
+                             { $$ = $7; if ($$) $$->loc = @$; ps->cur_target = NULL; }
+    ;
+
+opt_stated_baseline
+    : %empty                 { $$ = NULL; }
+    | BASELINE quantity IN NUMBER
+                             { $$ = NEW(stated_base); if ($$) { $$->q = $2; $$->year = mk_year(ps, $4, &@4);
+                                 $$->year_loc = @4; $$->loc = @$; } }
     ;
 
 target_body
@@ -292,7 +305,9 @@ rate_dir
 
 opt_target_baseline
     : %empty
-    | BASELINE NUMBER        { if (ps->cur_target) { ps->cur_target->baseline = mk_year(ps, $2, &@2); ps->cur_target->baseline_loc = @2; } }
+    | BASELINE NUMBER        { if (ps->cur_target) {
+                                   if (ps->cur_target->stated) perr(ps, &@1, "the baseline is given twice: keep 'baseline %s in %d' before the ':'", ps->cur_target->stated->q.text, ps->cur_target->stated->year);
+                                   else { ps->cur_target->baseline = mk_year(ps, $2, &@2); ps->cur_target->baseline_loc = @2; } } }
     ;
 
 milestones
@@ -303,9 +318,15 @@ milestones
 milestone
     : cmp quantity BY NUMBER { $$ = NEW(milestone); if ($$) { $$->kind = MS_BY; $$->cmp = $1; $$->cmp_loc = @1; $$->q = $2;
                                  $$->year = mk_year(ps, $4, &@4); $$->year_loc = @4; $$->loc = @$; } }
-    | cmp quantity MAINTAIN opt_from_year opt_to_year
+    | cmp quantity MAINTAIN opt_from_year opt_to_year opt_within
                              { $$ = NEW(milestone); if ($$) { $$->kind = MS_MAINTAIN; $$->cmp = $1; $$->cmp_loc = @1; $$->q = $2;
-                                 $$->from = $4; $$->from_loc = @4; $$->to = $5; $$->to_loc = @5; $$->loc = @$; } }
+                                 $$->from = $4; $$->from_loc = @4; $$->to = $5; $$->to_loc = @5; $$->loc = @$;
+                                 if ($6) { $$->has_within = 1; $$->within = *$6; } } }
+    ;
+
+opt_within
+    : %empty                 { $$ = NULL; }
+    | WITHIN quantity        { $$ = NEW(quantity); if ($$) *$$ = $2; }
     ;
 
 opt_from_year
@@ -632,6 +653,8 @@ static quantity mk_quantity(parse_state *ps, const char *num, const pc_loc *loc,
     q.value = strtod(num, NULL);
     if (!isfinite(q.value))
         perr(ps, loc, "this number is too large: numbers go up to about 1.8e308");
+    else if (q.value == 0 && strpbrk(num, "123456789"))
+        perr(ps, loc, "this number is too small to hold: it would silently become 0 (the smallest is about 1e-308)");
     const char *dot = strchr(num, '.');
     q.decimals = dot ? (int)strlen(dot + 1) : 0;
     q.loc = *loc;

@@ -1,85 +1,37 @@
-/* assess.c — the assessment rules of DESIGN.md §4: one milestone against one annual series
- * gives a status and the numbers behind it. Pure arithmetic: no I/O, no names, no exit or
- * abort, and no allocation except the arena list of broken years / failing pairs.
+/* assess.c — the assessment rules of DESIGN.md §4 (version 2): one milestone against one
+ * annual series gives a status, the numbers behind it and the reason for a no_trend/no_data.
+ * Pure arithmetic: no I/O, no names, no exit or abort, and no allocation except the arena
+ * list of broken years. docs/assessment.md is the readable account, rule by rule; what
+ * follows is what the code must keep.
  *
- * Decisions where DESIGN.md §4 is silent (to be copied into docs/language.md):
- *
- *  Years and values
- *  - A = as_of. Years after A are never used: a reached deadline D is ≤ A by definition.
- *  - B = the declared baseline (target's, else plan's) when nonzero, else the earliest year
- *    with data ≤ A. x_B is the value at B; a declared B without a value ≤ A means no x_B.
- *    L = the latest year ≤ A with data. A NaN in the yearly view counts as missing.
- *  - B, x_B, L, x_L are reported whenever they exist, for every status (also met/missed/
- *    no_data, where they did not decide anything). Numbers that do not apply are NaN,
- *    years that do not apply are 0.
- *
- *  `by` milestones: the first rule that applies wins (the order of bench/README.md):
- *    1. A ≥ D: value at D → met/missed (deadline_value = x_D); none → no_data.
- *    2. no value at all ≤ A → no_data.   3. x_L satisfies → achieved.
- *    4. no x_B, or L ≤ B → no_trend.     5. the trend by method.
- *  - Direction: the indicator's (`lower/higher is better`) when given, else from the
- *    comparison: < <= lower is better, > >= higher is better; for `=`, lower is better when
- *    v* < x_B, higher when v* > x_B, and when v* == x_B the direction towards v* from x_L.
- *  - In rule 5 only, a zero x_B or v* is replaced by 0.001 before any logarithm or power.
- *    The arithmetic is exactly bench/README.md's so results are bit-identical:
- *      r_a = pow(x_L/x_B, 1.0/(L−B)) − 1,  r_r = pow(v* / x_B, 1.0/(D−B)) − 1,
- *      projected = x_L · pow(1 + r_a, D − L)   (integer exponents converted to double),
- *    and projected is reported for every method.
- *  - Negative values make growth rates undefined: when r_a or r_r is not finite (cr,
- *    projection), the status is no_trend and the rates, ratio and projection are NaN.
- *  - cr: CR = r_a / r_r; on_track CR ≥ 0.95, at_risk ≥ 0.5, off_track ≥ −0.10, else
- *    worsening. When r_r == 0 (v* == x_B): on_track when r_a moves in the better direction
- *    (r_a < 0 lower is better, r_a > 0 higher is better), else off_track; ratio NaN.
- *    actual_rate = r_a, required_rate = r_r, ratio = CR (may be −0.0 when r_a == 0).
- *  - projection: P = (projected − x_B) / (v* − x_B) with the ORIGINAL x_B and v* (the 0.001
- *    replacement is only for logarithms and powers, and P has none; projected itself is
- *    computed from the replaced x_B through r_a). on_track P ≥ 0.95, at_risk ≥ 0.10,
- *    off_track ≥ 0, else worsening. When v* == x_B the same rule as cr's r_r == 0 applies
- *    (on_track when r_a moves in the better direction, else off_track) and ratio is NaN.
- *    actual_rate = r_a, required_rate = r_r, ratio = P.
- *  - aarr: every value that goes into a logarithm (the regression's values, x_B, v*) is
- *    replaced by 0.001 when ≤ 0. β = least-squares slope of ln x on the year over every year
- *    from B to L with data (at least B and L, so β exists). AARR = 100·(1 − e^β),
- *    AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))). When higher is better both are
- *    negated (−AARR = 100·(e^β − 1), the average annual rate of increase) and the rules
- *    below apply to the negated values: on_track AARR ≥ AARR*, at_risk AARR > 0.5,
- *    off_track −0.5 ≤ AARR ≤ 0.5, worsening AARR < −0.5. actual_rate = AARR and
- *    required_rate = AARR* (as negated), ratio = AARR / AARR* (NaN when AARR* == 0).
- *
- *  `maintain` milestones
- *  - The window is from `from` (else B) to min(A, `to`) (no `to`: A). Every year in it with
- *    data must satisfy the comparison: maintained, else broken, listing the failing years
- *    ascending (nbroken, and broken[] when an arena is given). No year with data in the
- *    window → no_data. base/latest are B/x_B and L/x_L as above; rates NaN.
- *
- *  Rate targets (`decrease by lo% [to hi%] per year from F to T`)
- *  - Only the lower bound counts (§4.6); the upper bound is not checked.
- *  - The pairs are the consecutive years WITH DATA inside [F, min(T, A)] (the value at F is
- *    the starting point; F−1 is not used). A pair of adjacent years changes by
- *    (x_t − x_p)/x_p; a pair across a gap of g > 1 years by the compound annual rate
- *    pow(x_t/x_p, 1.0/g) − 1. x_p == 0: +inf when x_t > 0, 0 when x_t == 0. A negative
- *    value makes the change undefined, and that pair fails.
- *  - A pair passes when its change ≤ −lo/100 (decrease) or ≥ +lo/100 (increase), with a
- *    slack of 1e-9 so that a change of exactly lo% written in decimals passes despite
- *    binary rounding.
- *  - A ≥ T (window closed): met when every pair passes, missed otherwise (the failing
- *    pairs' end years in broken[]); no pair → no_data. A < T: on_track while every pair so
- *    far passes, off_track otherwise (failing pairs listed); no pair yet → no_trend.
- *  - base = the first year in the window with data, latest = the last; actual_rate = the
- *    compound annual rate between them, pow(x_last/x_first, 1.0/(last − first)) − 1 (the
- *    geometric mean of the yearly changes; NaN when not finite), required_rate = ∓lo/100,
- *    ratio = actual_rate / required_rate (NaN when required_rate is 0 or actual is NaN).
- *
- *  `=` comparisons
- *  - |x − v| ≤ 0.5·10^−d, d = digits written after the point of v (clamped to 0..17), plus
- *    a slack of 1e-9 of that tolerance and 16 ulps of max(|x|, |v|), so that boundary values
- *    written in decimals pass despite binary rounding: `= 99.9` accepts 99.85 and 99.95
- *    (their binary differences are 0.05 + 1e-14). So `= 100` (d = 0) accepts 99.5 … 100.5,
- *    `= 100.0` accepts 99.95 … 100.05. Other comparisons are the plain IEEE ones; NaN
- *    satisfies nothing.
- *
- *  Precision: no expression in the cr path has the a·b + c shape, so -ffp-contract cannot
- *  fuse anything into an FMA there; the bench's bit-identity holds on any x86-64 or arm64.
+ *  - Years after A are never used, except a reached deadline's D+1 when D+1 ≤ A. A NaN in
+ *    the yearly view counts as missing.
+ *  - `by` milestones, the first rule that applies wins: 1. A ≥ D: the value at D, else D−1,
+ *    else D+1 ≤ A → met/missed (value_year), none → no_data; 2. no value ≤ A → no_data;
+ *    3. x_L satisfies → achieved; 4. no B or L ≤ B → no_trend; 5. the trend by method, and
+ *    slipped (x_B satisfied, x_L does not) → worsening whatever the method, the method's
+ *    numbers kept.
+ *  - B: the declared year (target's, else plan's) when it has a value ≤ A; else the target's
+ *    stated value (`baseline V in YEAR`); else the nearest later year with a value before L,
+ *    else the nearest earlier one ≤ A (declared_base records the move). No declared year:
+ *    the earliest year with a value.
+ *  - s = −1 for < <=, +1 for > >=; for '=' the indicator's direction (in->dir), else towards
+ *    v* from x_B (from x_L when equal).
+ *  - cr and the projection follow bench/README.md's arithmetic in its order, so that the
+ *    CSV is byte-identical with the peers': r_a = pow(x_L/x_B, 1.0/(L−B)) − 1,
+ *    r_r = pow(v* / x_B, 1.0/(D−B)) − 1 (a zero x_B or v* taken as 0.001 there only),
+ *    projected = x_L·pow(1 + r_a, D − L), CR = (s·r_a)/|r_r| with s·r_a an exact sign change
+ *    (−0.0 when r_a = 0 and s = −1). No expression in the cr path has the a·b + c shape, so
+ *    -ffp-contract cannot fuse anything into an FMA there.
+ *  - aarr regresses ln x over the years from B to L with a value > 0 (the stated x_B among
+ *    them); fewer than two → no_trend.
+ *  - maintain: every year with a value from `from` (else B) to min(A, `to`), loosened by
+ *    `within`; before `from` → no_data.
+ *  - rate: the compounded average from the first to the last year with a value in the
+ *    window against the lower bound (slack 1e-9); the years whose change from the year
+ *    before with a value misses it are listed, and do not decide.
+ *  - '=': |x − v| ≤ 0.5·10^−d (d = the digits written after the point of v, 0..17), plus a
+ *    slack of 1e-9 of that and 16 ulps of max(|x|, |v|).
  */
 #include "assess.h"
 #include <float.h>
@@ -253,47 +205,214 @@ static void result_init(assess_result *out, const assess_input *in)
     out->required_rate = NAN;
     out->ratio = NAN;
     out->projected = NAN;
+    out->expected_now = NAN;
+    out->required_rate_from_now = NAN;
+    out->value_year = 0;
+    out->declared_base = 0;
+    out->base_from_plan = 0;
+    out->ev_points = 0;
+    out->ev_span = 0;
+    out->ev_age = 0;
+    out->reason = AR_NONE;
     out->nbroken = 0;
     out->broken = NULL;
 }
 
-/* B and L as §4 defines them (years ≤ A only); sets the result's base/latest fields. */
+static const char *const reason_str[AR__COUNT] = {
+    NULL, "no value up to the as-of year", "no value at the deadline or a year either side",
+    "one point", "baseline after latest", "negative values", "fewer than two values above zero",
+    "window not open", "no value in the window", "one point in the window",
+};
+
+const char *assess_reason_str(assess_reason r)
+{
+    return (unsigned)r < AR__COUNT ? reason_str[r] : NULL;
+}
+
+/* Index of the first year > lo and < hi with a value, or -1. */
+static long first_between(const ds_yearly *y, int lo, int hi)
+{
+    for (size_t i = upper(y, lo); i < y->n && y->years[i] < hi; i++)
+        if (!isnan(y->values[i]))
+            return (long)i;
+    return -1;
+}
+
+/* L (the latest year ≤ A with a value) and B with x_B as §4 defines them; sets the result's
+ * base/latest fields. *ib is B's index in y, or -1 (no B, or x_B from the plan). */
 static void base_latest(const assess_input *in, const ds_yearly *y, assess_result *out,
                         long *ib, long *il)
 {
     *il = last_le(y, in->as_of);
     *ib = -1;
-    if (in->baseline) {
-        out->base_year = in->baseline;
-        if (in->baseline <= in->as_of)
-            *ib = find_year(y, in->baseline);
-    } else if (*il >= 0) {
-        *ib = first_valid(y);      /* ≤ L ≤ A */
-        out->base_year = y->years[*ib];
-    }
-    if (*ib >= 0)
-        out->base_value = y->values[*ib];
     if (*il >= 0) {
         out->latest_year = y->years[*il];
         out->latest_value = y->values[*il];
     }
+    const int B0 = in->baseline;
+    if (!B0) {
+        if (*il >= 0)
+            *ib = first_valid(y);      /* ≤ L ≤ A */
+    } else {
+        *ib = B0 <= in->as_of ? find_year(y, B0) : -1;
+        out->base_year = B0;
+        if (*ib < 0 && in->has_stated_base) {      /* the plan's own figure */
+            out->base_value = in->stated_base;
+            out->base_from_plan = 1;
+            return;
+        }
+        if (*ib < 0 && *il >= 0) {                 /* move: later before L, else earlier */
+            *ib = first_between(y, B0, out->latest_year);
+            if (*ib < 0)
+                *ib = last_le(y, B0 - 1 < in->as_of ? B0 - 1 : in->as_of);
+            if (*ib >= 0)
+                out->declared_base = B0;
+        }
+    }
+    if (*ib >= 0) {
+        out->base_year = y->years[*ib];
+        out->base_value = y->values[*ib];
+    }
 }
 
-/* Does the indicator improve downwards? */
+/* The good direction: down for < <=, up for > >=; for '=' the indicator's declared one,
+ * else towards v* from x_B (from x_L when they are equal). */
 static int lower_is_better(const assess_input *in, double xb, double xl)
 {
-    if (in->dir == DIR_LOWER)
-        return 1;
-    if (in->dir == DIR_HIGHER)
-        return 0;
     switch (in->cmp) {
     case CMP_LT: case CMP_LE: return 1;
     case CMP_GT: case CMP_GE: return 0;
     case CMP_EQ: break;
     }
+    if (in->dir == DIR_LOWER)
+        return 1;
+    if (in->dir == DIR_HIGHER)
+        return 0;
     if (in->threshold != xb)
         return in->threshold < xb;
     return xl > in->threshold;
+}
+
+/* Years with a value in [B, L] (those > 0 only when positive), the stated x_B counted. */
+static int count_points(const ds_yearly *y, const assess_result *out, int positive)
+{
+    int n = 0;
+    for (size_t i = upper(y, out->base_year - 1); i < y->n && y->years[i] <= out->latest_year; i++)
+        if (!isnan(y->values[i]) && (!positive || y->values[i] > 0))
+            n++;
+    if (out->base_from_plan && (!positive || out->base_value > 0))
+        n++;
+    return n;
+}
+
+/* aarr: the least-squares slope β of ln x on the year over the points > 0 from B to L
+ * (the stated x_B included); NaN with fewer than two. */
+static double aarr_slope(const ds_yearly *y, const assess_result *out)
+{
+    const int B = out->base_year;
+    double sy = 0, sl = 0;
+    int n = 0;
+    size_t first = upper(y, B - 1);
+    if (out->base_from_plan && out->base_value > 0) {
+        sl += log(out->base_value);
+        n++;
+    }
+    for (size_t i = first; i < y->n && y->years[i] <= out->latest_year; i++)
+        if (y->values[i] > 0) {            /* NaN, zero and negative left out */
+            sy += y->years[i] - B;         /* years relative to B: small exact integers */
+            sl += log(y->values[i]);
+            n++;
+        }
+    if (n < 2)
+        return NAN;
+    double my = sy / n, ml = sl / n, sxy = 0, sxx = 0;
+    if (out->base_from_plan && out->base_value > 0) {
+        sxy += (0 - my) * (log(out->base_value) - ml);
+        sxx += my * my;
+    }
+    for (size_t i = first; i < y->n && y->years[i] <= out->latest_year; i++)
+        if (y->values[i] > 0) {
+            double dy = (y->years[i] - B) - my;
+            sxy += dy * (log(y->values[i]) - ml);
+            sxx += dy * dy;
+        }
+    return sxx > 0 ? sxy / sxx : NAN;
+}
+
+/* aarr's statistics (rule 4): AARR and AARR*, negated when higher is better. */
+static void assess_aarr(const assess_input *in, const ds_yearly *y, assess_result *out,
+                        int lower)
+{
+    const int D = in->deadline;
+    double beta = aarr_slope(y, out);
+    if (isnan(beta)) {
+        out->status = ST_NO_TREND;
+        out->reason = AR_FEW_POSITIVE;
+        return;
+    }
+    double xb = out->base_value != 0 ? out->base_value : 0.001;
+    double v = in->threshold != 0 ? in->threshold : 0.001;
+    double aarr = 100 * (1 - exp(beta));
+    double req = 100 * (1 - exp((log(v) - log(xb)) / (double)(D - out->base_year)));
+    if (!lower) {
+        aarr = -aarr;
+        req = -req;
+    }
+    if (!isfinite(aarr) || !isfinite(req)) {
+        out->status = ST_NO_TREND;
+        out->reason = AR_NEGATIVE;
+        return;
+    }
+    out->actual_rate = aarr;
+    out->required_rate = req;
+    if (req != 0)
+        out->ratio = aarr / req;
+    out->status = assess_aarr_status(aarr, req);
+}
+
+/* Rule 4 for cr and projection, once r_a, r_r and the projection are known. */
+static void assess_cr_projection(const assess_input *in, assess_result *out, double ra,
+                                 double rr, int s)
+{
+    const double sra = s < 0 ? -ra : ra;             /* s · r_a, exact */
+    out->actual_rate = ra;
+    out->required_rate = rr;
+    if (in->method == METHOD_PROJECTION) {
+        const double xB0 = out->base_value, v = in->threshold;
+        if (v == xB0) {
+            out->status = sra > 0 ? ST_ON_TRACK : ST_OFF_TRACK;
+            return;
+        }
+        out->ratio = (out->projected - xB0) / (v - xB0);
+        out->status = assess_projection_status(out->ratio);
+        return;
+    }
+    if (rr == 0) {
+        out->status = sra > 0 ? ST_ON_TRACK : ST_OFF_TRACK;
+        return;
+    }
+    out->ratio = sra / fabs(rr);
+    out->status = assess_cr_status(out->ratio);
+}
+
+/* Rule 1: a reached deadline is judged on D, else D−1, else D+1 when D+1 ≤ A. */
+static void assess_deadline(const assess_input *in, const ds_yearly *y, assess_result *out)
+{
+    const int D = in->deadline;
+    long id = find_year(y, D);
+    if (id < 0)
+        id = find_year(y, D - 1);
+    if (id < 0 && D + 1 <= in->as_of)
+        id = find_year(y, D + 1);
+    if (id < 0) {
+        out->status = ST_NO_DATA;
+        out->reason = AR_NO_DEADLINE_VALUE;
+        return;
+    }
+    out->value_year = y->years[id];
+    out->deadline_value = y->values[id];
+    out->status = assess_satisfies(out->deadline_value, in->cmp, in->threshold, in->decimals)
+                      ? ST_MET : ST_MISSED;
 }
 
 /* ---- `by` milestones ---- */
@@ -306,151 +425,147 @@ static void assess_by(const assess_input *in, const ds_yearly *y, assess_result 
     const int D = in->deadline;
 
     if (in->as_of >= D) {                                  /* 1. deadline reached */
-        long id = find_year(y, D);
-        if (id < 0) {
-            out->status = ST_NO_DATA;
-            return;
-        }
-        out->deadline_value = y->values[id];
-        out->status = assess_satisfies(out->deadline_value, in->cmp, v, in->decimals)
-                          ? ST_MET : ST_MISSED;
+        assess_deadline(in, y, out);
         return;
     }
-    if (il < 0) {                                          /* 2. nothing to go on */
+    if (il < 0) {                                          /* nothing to go on */
         out->status = ST_NO_DATA;
+        out->reason = AR_NO_VALUE;
         return;
     }
-    const double xL = y->values[il];
-    const int L = y->years[il];
-    if (assess_satisfies(xL, in->cmp, v, in->decimals)) {  /* 3. already there */
+    const double xL = out->latest_value;
+    const int L = out->latest_year;
+    if (assess_satisfies(xL, in->cmp, v, in->decimals)) {  /* 2. already there */
         out->status = ST_ACHIEVED;
         return;
     }
     const int B = out->base_year;
-    if (ib < 0 || L <= B) {                                /* 4. no trend to measure */
+    out->ev_age = in->as_of - L;
+    if (isnan(out->base_value) || L <= B) {                /* 5. too little data */
         out->status = ST_NO_TREND;
+        out->ev_points = count_points(y, out, 0);
+        if (!isnan(out->base_value))
+            out->ev_span = L - B;
+        out->reason = last_le(y, L - 1) < 0 && !out->base_from_plan ? AR_ONE_POINT
+                                                                      : AR_BASELINE_AFTER_LATEST;
         return;
     }
-    const double xB0 = y->values[ib];
-    const int lower = lower_is_better(in, xB0, xL);
+    const double xB0 = out->base_value;
+    const int lower = lower_is_better(in, xB0, xL), s = lower ? -1 : 1;
+    const int slipped = assess_satisfies(xB0, in->cmp, v, in->decimals);
+    out->ev_points = count_points(y, out, in->method == METHOD_AARR);
+    out->ev_span = L - B;
 
-    /* 5. the trend: bench/README.md's arithmetic, in its order */
+    /* the trend: bench/README.md's arithmetic, in its order */
     const double xB = xB0 != 0 ? xB0 : 0.001;
     const double vs = v != 0 ? v : 0.001;
     const double ra = pow(xL / xB, 1.0 / (double)(L - B)) - 1;
     const double rr = pow(vs / xB, 1.0 / (double)(D - B)) - 1;
     const double projected = xL * pow(1 + ra, (double)(D - L));
-    const int better = lower ? ra < 0 : ra > 0;
+    if (isfinite(projected))
+        out->projected = projected;
+    double now = xB * pow(1 + rr, (double)(L - B));
+    double from_now = pow(vs / (xL != 0 ? xL : 0.001), 1.0 / (double)(D - L)) - 1;
+    if (isfinite(now))
+        out->expected_now = now;
+    if (isfinite(from_now))
+        out->required_rate_from_now = from_now;
 
     if (in->method == METHOD_AARR) {
-        double sy = 0, sl = 0;
-        size_t n = 0;
-        for (long i = ib; i <= il; i++) {
-            double x = y->values[i];
-            if (isnan(x))
-                continue;
-            sy += y->years[i] - B;         /* years relative to B: small exact integers */
-            sl += log(x > 0 ? x : 0.001);
-            n++;
-        }
-        double my = sy / (double)n, ml = sl / (double)n, sxy = 0, sxx = 0;
-        for (long i = ib; i <= il; i++) {
-            double x = y->values[i];
-            if (isnan(x))
-                continue;
-            double dy = (y->years[i] - B) - my;
-            sxy += dy * (log(x > 0 ? x : 0.001) - ml);
-            sxx += dy * dy;
-        }
-        double beta = sxy / sxx;           /* sxx > 0: B and L are both in */
-        double xb_l = xB0 > 0 ? xB0 : 0.001, v_l = v > 0 ? v : 0.001;
-        double aarr = 100 * (1 - exp(beta));
-        double req = 100 * (1 - exp((log(v_l) - log(xb_l)) / (double)(D - B)));
-        if (!lower) {
-            aarr = -aarr;
-            req = -req;
-        }
-        if (!isfinite(aarr) || !isfinite(req)) {
-            out->status = ST_NO_TREND;
-            return;
-        }
-        out->actual_rate = aarr;
-        out->required_rate = req;
-        if (req != 0)
-            out->ratio = aarr / req;
-        if (isfinite(projected))
-            out->projected = projected;
-        out->status = assess_aarr_status(aarr, req);
-        return;
-    }
-
-    if (!isfinite(ra) || !isfinite(rr)) {
+        assess_aarr(in, y, out, lower);
+    } else if (!isfinite(ra) || !isfinite(rr)) {
         out->status = ST_NO_TREND;
-        return;
+        out->reason = AR_NEGATIVE;
+        out->projected = NAN;
+    } else {
+        assess_cr_projection(in, out, ra, rr, s);
     }
-    out->actual_rate = ra;
-    out->required_rate = rr;
-    out->projected = projected;
-    if (in->method == METHOD_PROJECTION) {
-        if (v == xB0) {
-            out->status = better ? ST_ON_TRACK : ST_OFF_TRACK;
-            return;
-        }
-        out->ratio = (projected - xB0) / (v - xB0);
-        out->status = assess_projection_status(out->ratio);
-        return;
+    if (slipped) {                                         /* 3. slipped: whatever the method */
+        out->status = ST_WORSENING;
+        out->reason = AR_NONE;
     }
-    if (rr == 0) {
-        out->status = better ? ST_ON_TRACK : ST_OFF_TRACK;
-        return;
-    }
-    out->ratio = ra / rr;
-    out->status = assess_cr_status(out->ratio);
 }
 
 /* ---- `maintain` milestones ---- */
+
+/* x cmp v, loosened by `within t`. */
+static int satisfies_within(double x, const assess_input *in)
+{
+    const double v = in->threshold, t = in->within;
+    if (t == 0)
+        return assess_satisfies(x, in->cmp, v, in->decimals);
+    switch (in->cmp) {
+    case CMP_LT: return x < v + t;
+    case CMP_LE: return x <= v + t;
+    case CMP_GT: return x > v - t;
+    case CMP_GE: return x >= v - t;
+    case CMP_EQ: break;
+    }
+    /* '=': move x towards v by t (not past it), then the usual tolerance */
+    double moved = x > v ? fmax(v, x - t) : fmin(v, x + t);
+    return assess_satisfies(moved, CMP_EQ, v, in->decimals);
+}
+
+static int *list_years(const ds_yearly *y, size_t first, size_t end, int n,
+                       int (*fails)(const ds_yearly *, size_t, const assess_input *),
+                       const assess_input *in, arena *a)
+{
+    int *list = a ? arena_alloc(a, (size_t)n * sizeof *list) : NULL;
+    int k = 0;
+    for (size_t i = first; list && i < end && k < n; i++)
+        if (!isnan(y->values[i]) && fails(y, i, in))
+            list[k++] = y->years[i];
+    return list;
+}
+
+static int maintain_fails(const ds_yearly *y, size_t i, const assess_input *in)
+{
+    return !satisfies_within(y->values[i], in);
+}
 
 static void assess_maintain(const assess_input *in, const ds_yearly *y, assess_result *out,
                             arena *a)
 {
     long ib, il;
     base_latest(in, y, out, &ib, &il);
+    if (in->from && in->as_of < in->from) {
+        out->status = ST_NO_DATA;
+        out->reason = AR_WINDOW_NOT_OPEN;
+        return;
+    }
     int lo = in->from ? in->from : out->base_year;
     int hi = in->to && in->to < in->as_of ? in->to : in->as_of;
     size_t first = upper(y, lo - 1), end = upper(y, hi);
-    size_t nyears = 0;
-    int nfail = 0;
-    if (lo <= hi) {
+    int nyears = 0, nfail = 0, y0 = 0, y1 = 0;
+    if (lo && lo <= hi) {
         for (size_t i = first; i < end; i++) {
             if (isnan(y->values[i]))
                 continue;
+            if (!nyears)
+                y0 = y->years[i];
+            y1 = y->years[i];
             nyears++;
-            if (!assess_satisfies(y->values[i], in->cmp, in->threshold, in->decimals))
-                nfail++;
+            nfail += maintain_fails(y, i, in);
         }
     }
     if (nyears == 0) {
         out->status = ST_NO_DATA;
+        out->reason = il < 0 ? AR_NO_VALUE : AR_NO_WINDOW_VALUE;
         return;
     }
+    out->ev_points = nyears;
+    out->ev_span = y1 - y0;
+    out->ev_age = il >= 0 ? in->as_of - out->latest_year : 0;
     out->status = nfail ? ST_BROKEN : ST_MAINTAINED;
     out->nbroken = nfail;
-    if (!nfail || !a)
-        return;
-    int *list = arena_alloc(a, (size_t)nfail * sizeof *list);
-    if (!list)
-        return;
-    int k = 0;
-    for (size_t i = first; i < end; i++)
-        if (!isnan(y->values[i]) &&
-            !assess_satisfies(y->values[i], in->cmp, in->threshold, in->decimals))
-            list[k++] = y->years[i];
-    out->broken = list;
+    if (nfail)
+        out->broken = list_years(y, first, end, nfail, maintain_fails, in, a);
 }
 
 /* ---- rate targets ---- */
 
-/* The yearly relative change from (yp, xp) to (yt, xt); NaN when undefined. */
+/* The average annual relative change from (yp, xp) to (yt, xt), compounded; NaN when
+ * undefined (a negative value). */
 static double yearly_change(int yp, double xp, int yt, double xt)
 {
     if (xp < 0 || xt < 0)
@@ -464,9 +579,22 @@ static double yearly_change(int yp, double xp, int yt, double xt)
 
 #define RATE_SLACK 1e-9
 
-static int pair_passes(double change, double required, int increase)
+static int rate_passes(double change, double required, int increase)
 {
     return increase ? change >= required - RATE_SLACK : change <= required + RATE_SLACK;
+}
+
+/* A year below the bound: its change from the previous year with data fails. */
+static int rate_year_fails(const ds_yearly *y, size_t i, const assess_input *in)
+{
+    long p = (long)i - 1;
+    while (p >= 0 && isnan(y->values[p]))
+        p--;
+    if (p < 0 || y->years[p] < in->from)
+        return 0;
+    double required = (in->rate_increase ? in->rate_lo : -in->rate_lo) / 100;
+    double c = yearly_change(y->years[p], y->values[p], y->years[i], y->values[i]);
+    return !rate_passes(c, required, in->rate_increase);
 }
 
 static void assess_rate(const assess_input *in, const ds_yearly *y, assess_result *out,
@@ -476,64 +604,55 @@ static void assess_rate(const assess_input *in, const ds_yearly *y, assess_resul
     const double required = (increase ? in->rate_lo : -in->rate_lo) / 100;
     const int closed = in->to && in->as_of >= in->to;
     int hi = in->to && in->to < in->as_of ? in->to : in->as_of;
-    size_t first = upper(y, in->from - 1), end = upper(y, hi);
+    size_t first = upper(y, in->from - 1), end = in->from <= hi ? upper(y, hi) : first;
     out->required_rate = required;
 
-    long prev = -1, firstv = -1;
-    int npairs = 0, nfail = 0;
-    for (size_t i = first; i < end && in->from <= hi; i++) {
-        if (isnan(y->values[i]))
-            continue;
-        if (prev >= 0) {
-            npairs++;
-            double c = yearly_change(y->years[prev], y->values[prev], y->years[i], y->values[i]);
-            if (!pair_passes(c, required, increase))
-                nfail++;
-        } else {
-            firstv = (long)i;
+    long f = -1, l = -1;
+    int n = 0;
+    for (size_t i = first; i < end; i++)
+        if (!isnan(y->values[i])) {
+            if (f < 0)
+                f = (long)i;
+            l = (long)i;
+            n++;
         }
-        prev = (long)i;
+    if (f >= 0) {
+        out->base_year = y->years[f];
+        out->base_value = y->values[f];
+        out->latest_year = y->years[l];
+        out->latest_value = y->values[l];
+        out->ev_points = n;
+        out->ev_span = out->latest_year - out->base_year;
+        out->ev_age = in->as_of - out->latest_year;
     }
-    if (firstv >= 0) {
-        out->base_year = y->years[firstv];
-        out->base_value = y->values[firstv];
-        out->latest_year = y->years[prev];
-        out->latest_value = y->values[prev];
-    }
-    if (npairs == 0) {
+    if (n < 2) {
         out->status = closed ? ST_NO_DATA : ST_NO_TREND;
+        out->reason = in->as_of < in->from ? AR_WINDOW_NOT_OPEN
+                      : n ? AR_WINDOW_ONE_POINT : AR_NO_WINDOW_VALUE;
         return;
     }
-    double actual = pow(out->latest_value / out->base_value,
-                        1.0 / (double)(out->latest_year - out->base_year)) - 1;
-    if (isfinite(actual)) {
-        out->actual_rate = actual;
-        if (required != 0)
-            out->ratio = actual / required;
+    double actual = yearly_change(out->base_year, out->base_value, out->latest_year,
+                                  out->latest_value);
+    if (isnan(actual)) {
+        out->status = ST_NO_TREND;
+        out->reason = AR_NEGATIVE;
+        return;
     }
+    out->actual_rate = actual;
+    if (required != 0 && isfinite(actual))
+        out->ratio = actual / required;
+    int pass = rate_passes(actual, required, increase);
     if (closed)
-        out->status = nfail ? ST_MISSED : ST_MET;
+        out->status = pass ? ST_MET : ST_MISSED;
     else
-        out->status = nfail ? ST_OFF_TRACK : ST_ON_TRACK;
+        out->status = pass ? ST_ON_TRACK : ST_OFF_TRACK;
+    int nfail = 0;
+    for (size_t i = first; i < end; i++)
+        if (!isnan(y->values[i]))
+            nfail += rate_year_fails(y, i, in);
     out->nbroken = nfail;
-    if (!nfail || !a)
-        return;
-    int *list = arena_alloc(a, (size_t)nfail * sizeof *list);
-    if (!list)
-        return;
-    int k = 0;
-    prev = -1;
-    for (size_t i = first; i < end; i++) {
-        if (isnan(y->values[i]))
-            continue;
-        if (prev >= 0) {
-            double c = yearly_change(y->years[prev], y->values[prev], y->years[i], y->values[i]);
-            if (!pair_passes(c, required, increase))
-                list[k++] = y->years[i];
-        }
-        prev = (long)i;
-    }
-    out->broken = list;
+    if (nfail)
+        out->broken = list_years(y, first, end, nfail, rate_year_fails, in, a);
 }
 
 /* ---- entry ---- */

@@ -29,7 +29,18 @@ typedef struct assess_input {
     method method;
     int as_of;               /* A */
     int baseline;            /* declared baseline year (target's, else plan's), 0: none */
+    int has_stated_base;     /* the target says `baseline V in YEAR`: V (in stated_base) */
+    double stated_base;      /*   supplies x_B when the data has no value for YEAR */
+    double within;           /* AK_MAINTAIN: tolerance `within T` (0: none) */
 } assess_input;
+
+/* Why a no_trend / no_data (or an undefined trend) came about. */
+typedef enum {
+    AR_NONE, AR_NO_VALUE, AR_NO_DEADLINE_VALUE, AR_ONE_POINT, AR_BASELINE_AFTER_LATEST,
+    AR_NEGATIVE, AR_FEW_POSITIVE, AR_WINDOW_NOT_OPEN, AR_NO_WINDOW_VALUE, AR_WINDOW_ONE_POINT,
+    AR__COUNT
+} assess_reason;
+const char *assess_reason_str(assess_reason r);      /* "one point"; NULL for AR_NONE */
 
 typedef struct assess_result {
     pc_status status;
@@ -43,7 +54,16 @@ typedef struct assess_result {
     double required_rate;    /* r_r (or AARR*) */
     double ratio;            /* CR, P, or AARR/AARR*; NaN when it does not apply */
     double projected;        /* x_L (1 + r_a)^(D - L) */
-    int nbroken;             /* AK_MAINTAIN: failing years; AK_RATE: failing pairs (end year) */
+    double expected_now;     /* x_B (1 + r_r)^(L - B): where the required path is at L */
+    double required_rate_from_now;   /* (v* / x_L)^(1/(D - L)) - 1 */
+    int value_year;          /* the year whose value decided met/missed (D, D-1 or D+1); 0 */
+    int declared_base;       /* the declared baseline year when B moved away from it; 0 */
+    int base_from_plan;      /* x_B is the target's stated `baseline V in YEAR` */
+    int ev_points;           /* evidence: years with a value used from B to L (0: none) */
+    int ev_span;             /*   L - B */
+    int ev_age;              /*   A - L */
+    assess_reason reason;    /* AR_NONE, or why no_trend / no_data */
+    int nbroken;             /* AK_MAINTAIN: failing years; AK_RATE: years below the bound */
     int *broken;             /* in the arena given to assess_milestone; NULL when none */
 } assess_result;
 

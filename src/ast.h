@@ -132,6 +132,8 @@ typedef struct milestone {
     quantity q;
     int year;                          /* MS_BY: the deadline */
     int from, to;                      /* MS_MAINTAIN: 0 when not written */
+    int has_within;                    /* MS_MAINTAIN: `within T`, the tolerance */
+    quantity within;
     int win_from, win_to;              /* MS_MAINTAIN: the window in force — from/to, else the
                                           plan's period; 0: open (resolve) */
     pc_loc year_loc, from_loc, to_loc, loc;
@@ -140,6 +142,11 @@ typedef struct milestone {
 } milestone;
 
 typedef enum { TG_MILESTONES, TG_RATE } target_kind;
+typedef struct stated_base {           /* target ID "label" baseline 19.6% in 2019: … */
+    quantity q;
+    int year;
+    pc_loc loc, year_loc;
+} stated_base;
 typedef struct target {
     name_ref id;                       /* id.name NULL when not written */
     const char *label;
@@ -156,6 +163,8 @@ typedef struct target {
     milestone rate_ms;                 /* the rate target seen as one milestone (resolve) */
     int baseline;                      /* target's own baseline year, 0 if none */
     pc_loc baseline_loc;
+    stated_base *stated;               /* `baseline V in YEAR` before the ':' (then baseline
+                                          is YEAR); NULL when not written */
     const char *gen_id;                /* the id used everywhere: written or "T<n>" */
 } target;
 

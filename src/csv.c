@@ -110,7 +110,8 @@ int ds_parse_number(const char *s, size_t n, double *out)
     copy[n] = '\0';
     char *end;
     double v = numfmt_strtod(copy, &end);
-    int ok = end == copy + n && isfinite(v);
+    /* overflow and underflow to zero (1e-400) are errors, never a silent inf or 0 */
+    int ok = end == copy + n && isfinite(v) && (v != 0 || m == 0);
     if (copy != small)
         pc_free(copy);
     if (!ok)
@@ -745,7 +746,8 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
     } else if (ds_parse_number(s, n, &v) < 0) {
         char q[64];
         quote_text(s, n, q, sizeof q);
-        const char *hint = memchr(s, ',', n) ? " (use '.' as the decimal point, no thousands separators)" : "";
+        const char *hint = memchr(s, ',', n) ? " (use '.' as the decimal point, no thousands separators)"
+                           : memchr(s, 'e', n) || memchr(s, 'E', n) ? " (out of range: a value must lie between about 1e-308 and 1e308)" : "";
         row_error(c, row, row_line, fv->raw, fv->len, "bad number '%s' in column 'value'%s", q, hint);
         bad = 1;
     }

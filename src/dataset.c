@@ -656,6 +656,8 @@ int ds_set(dataset *ds, const char *indicator, const char *region, const char *d
 
 const ds_stats *ds_get_stats(const dataset *ds) { return &ds->stats; }
 int ds_latest_year(const dataset *ds) { return ds->latest_year; }
+size_t ds_nseries(const dataset *ds) { return ds->nseries; }
+const ds_series *ds_series_at(const dataset *ds, size_t i) { return &ds->series[i]; }
 
 /* ---- batches: what one loader thread fills ---- */
 

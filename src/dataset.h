@@ -78,6 +78,9 @@ uint32_t ds_region_id(const dataset *ds, size_t i);
  * next ds_set() or load into the same dataset. */
 const ds_series *ds_find(const dataset *ds, const char *indicator, const char *region, const char *dimkey);
 const ds_series *ds_find_ids(const dataset *ds, uint32_t indicator, uint32_t region, uint32_t dimkey);
+/* Every series, in no particular order (i < ds_nseries). */
+size_t ds_nseries(const dataset *ds);
+const ds_series *ds_series_at(const dataset *ds, size_t i);
 
 /* Fill an annual view of s up to year_max inclusive (INT32_MAX: all) into the caller's
  * buffers of cap entries each (ds_yearly_cap(s) entries always suffice); returns n. */

@@ -5,8 +5,11 @@
  *
  * Decisions (for docs/language.md):
  *  - As-of year A: --as-of; else the year of eval_options.as_of_date; else the latest year
- *    with any value in the data; with an empty dataset the year the plan was issued; with
- *    none of these, an error ("no data and no --as-of").
+ *    with a value in a series the plan reads, a lone typo year far beyond the others left
+ *    out with a warning (default_as_of); else the data's latest year; with an empty dataset
+ *    the year the plan was issued; with none of these, an error ("no data and no --as-of").
+ *  - Milestone inputs (ms_input): s from the comparison, the indicator's direction only for
+ *    '='; a target's stated `baseline V in YEAR`; a maintain's `within`.
  *  - Regions: --all-regions is every region of the data in byte order (an empty dataset:
  *    the plan's region if it names one, else none). Else --region, else the plan's `region`,
  *    else the data's only region; else an error listing the first regions. A region named
@@ -36,7 +39,8 @@
  *    status(T): the first milestone of T (by deadline) whose deadline ≥ A, else the last;
  *    a target with only a maintain milestone uses it. status(T, Y): the milestone with
  *    deadline Y; none is a runtime error (NA).
- *  - Alerts are evaluated for every alert × region in scope (alert order, then region);
+ *  - Alerts are evaluated for every alert × region in scope (alert order, then region),
+ *    except that one whose condition is the same everywhere is evaluated once (no region);
  *    fired is 1, 0, or −1 when the condition is NA. A runtime error in an alert (a year
  *    from the data that is not whole, …) is a warning, once per alert, and that alert is
  *    NA (−1): it never stops the report.
@@ -84,6 +88,8 @@ struct src {
     double *values;
     size_t cap, n;
     size_t stamp;              /* region stamp of the filled view */
+    const char *dimkey;        /* derived: the selectors it was built for (x@2020 in the
+                                  formula reads x with them too) */
 };
 
 /* The checker bounds how deep derived indicators nest and rejects cycles: a guard only. */
@@ -177,6 +183,7 @@ static int src_build(src *s, const pc_plan *plan, const dataset *ds, const indic
     if (n == 0)
         return 0;
     s->ncomp = n;
+    s->dimkey = dimkey && dimkey[0] ? arena_strdup(a, dimkey) : NULL;
     s->comp_node = arena_alloc(a, sizeof *s->comp_node * (size_t)n);
     s->comp = arena_alloc(a, sizeof *s->comp * (size_t)n);
     s->pos = arena_alloc(a, sizeof *s->pos * (size_t)n);
@@ -276,7 +283,12 @@ static int src_fill(src *s, const dataset *ds, uint32_t region, int year_max, ev
         }
         if (!all)
             continue;
+        const char *saved = env ? env->inherit_dimkey : NULL;
+        if (env)
+            env->inherit_dimkey = s->dimkey;
         double v = dv_eval(s, s->ind->derived, env);
+        if (env)
+            env->inherit_dimkey = saved;
         if (isfinite(v) && s->n < s->cap) {
             s->years[s->n] = y;
             s->values[s->n] = v;
@@ -447,7 +459,7 @@ static int view_open(eval_env *env, const value *sv, uint32_t region, int year_m
     vw->a = arena_new();
     if (!vw->a)
         return -1;
-    const char *key = dimkey_dup(sv->series, NULL, vw->a);
+    const char *key = dimkey_dup(sv->series, env->inherit_dimkey, vw->a);
     if (!key || src_build(&vw->s, env->plan, env->ds, sv->ind, key, vw->a, 0) < 0 ||
         src_fill(&vw->s, env->ds, region, year_max, env) < 0) {
         src_release(&vw->s);
@@ -529,10 +541,15 @@ static void ms_input(const pc_plan *plan, const milestone *m, int as_of, assess_
     in->cmp = m->cmp;
     in->threshold = m->q.value;
     in->decimals = m->q.decimals;
-    in->dir = resolve_direction(ind, m->cmp);
+    /* v2: the comparison gives the good direction; the indicator's only for '=' */
+    in->dir = m->cmp == CMP_EQ ? resolve_direction(ind, m->cmp) : DIR_UNSET;
     in->method = resolve_method(plan);
     in->as_of = as_of;
     in->baseline = resolve_baseline(plan, t);
+    if (t->stated) {
+        in->has_stated_base = 1;
+        in->stated_base = t->stated->q.value;
+    }
     if (t->kind == TG_RATE && m == &t->rate_ms) {
         in->kind = AK_RATE;
         in->deadline = t->rate_to;
@@ -545,6 +562,7 @@ static void ms_input(const pc_plan *plan, const milestone *m, int as_of, assess_
         in->kind = AK_MAINTAIN;
         in->from = m->win_from;
         in->to = m->win_to;
+        in->within = m->has_within ? m->within.value : 0;
     } else {
         in->kind = AK_BY;
         in->deadline = m->year;
@@ -595,6 +613,33 @@ static int year_arg(eval_env *env, const expr *e, const value *v, int *year)
     return 1;
 }
 
+/* B and x_B of a view (years ≤ A) as §4 defines them: the plan's baseline year when it has
+ * a value, else the nearest later year before L, else the nearest earlier one; without a
+ * declared year the earliest. 0 when there is none. */
+static int view_baseline(const eval_env *env, const ds_yearly *y, double *xb)
+{
+    if (y->n == 0)
+        return 0;
+    int B0 = resolve_baseline(env->plan, NULL), L = y->years[y->n - 1];
+    if (!B0) {
+        *xb = y->values[0];
+        return y->years[0];
+    }
+    if (find_year(y, B0, xb))
+        return B0;
+    for (size_t i = 0; i < y->n; i++)
+        if (y->years[i] > B0 && y->years[i] < L) {
+            *xb = y->values[i];
+            return y->years[i];
+        }
+    for (size_t i = y->n; i-- > 0;)
+        if (y->years[i] < B0) {
+            *xb = y->values[i];
+            return y->years[i];
+        }
+    return 0;
+}
+
 static double cagr_of(const eval_env *env, const ds_yearly *y, int *L_out, double *xl_out)
 {
     if (y->n == 0)
@@ -603,16 +648,9 @@ static double cagr_of(const eval_env *env, const ds_yearly *y, int *L_out, doubl
     double xl = y->values[y->n - 1];
     *L_out = L;
     *xl_out = xl;
-    int B = resolve_baseline(env->plan, NULL);
     double xb;
-    if (B) {
-        if (!find_year(y, B, &xb))
-            return NAN;
-    } else {
-        B = y->years[0];
-        xb = y->values[0];
-    }
-    if (L <= B)
+    int B = view_baseline(env, y, &xb);
+    if (!B || L <= B)
         return NAN;
     if (xb == 0)
         xb = 0.001;
@@ -735,11 +773,8 @@ static value eval_call(eval_env *env, const expr *e)
     } else if (!strcmp(fn, "latest_year")) {
         res = number(y->years[y->n - 1], NULL, 0);
     } else if (!strcmp(fn, "baseline")) {
-        int B = resolve_baseline(env->plan, NULL);
         double x;
-        if (!B)
-            res = number_of_ind(y->values[0], sv.ind);
-        else if (find_year(y, B, &x))
+        if (view_baseline(env, y, &x))
             res = number_of_ind(x, sv.ind);
     } else if (!strcmp(fn, "value")) {
         double x;
@@ -829,11 +864,11 @@ static value eval_bin(eval_env *env, const expr *e)
         case OP_GE: return boolean(x >= y);
         case OP_EQ:
         case OP_NE: {
-            int d = literal_decimals(e->as.bin.r), eq;
+            /* a literal's tolerance; between two literals the finer one (symmetric) */
+            int dl = literal_decimals(e->as.bin.l), dr = literal_decimals(e->as.bin.r), eq;
+            int d = dl > dr ? dl : dr;
             if (d >= 0)
                 eq = assess_satisfies(x, CMP_EQ, y, d);
-            else if ((d = literal_decimals(e->as.bin.l)) >= 0)
-                eq = assess_satisfies(y, CMP_EQ, x, d);
             else
                 eq = x == y;
             return boolean(op == OP_EQ ? eq : !eq);
@@ -1157,6 +1192,39 @@ static int pick_regions(const pc_plan *plan, const dataset *ds, const eval_optio
     return 0;
 }
 
+/* Does e give the same value in every region: literals, and min/max/avg/sum over all
+ * regions (and lets made only of those)? */
+static int region_independent(const expr *e, int depth)
+{
+    if (!e || depth > 200)
+        return 0;
+    switch (e->kind) {
+    case EX_NUM: case EX_STR: case EX_BOOL: case EX_NA:
+        return 1;
+    case EX_NAME:
+        if (e->ref_kind == REF_LET)
+            return region_independent(((const let_decl *)e->ref)->value, depth + 1);
+        return e->ref_kind == REF_STATUS || e->ref_kind == REF_AGENCY;
+    case EX_BIN:
+        return region_independent(e->as.bin.l, depth + 1) && region_independent(e->as.bin.r, depth + 1);
+    case EX_NOT: case EX_NEG:
+        return region_independent(e->as.operand, depth + 1);
+    case EX_CALL: {
+        const char *fn = e->as.call.fn.name;
+        if (!strcmp(fn, "min") || !strcmp(fn, "max") || !strcmp(fn, "avg") || !strcmp(fn, "sum"))
+            return 1;
+        if (strcmp(fn, "abs") != 0)
+            return 0;
+        for (int i = 0; i < e->as.call.nargs; i++)
+            if (!region_independent(e->as.call.args[i], depth + 1))
+                return 0;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
 /* An alert's runtime errors (scratch) become warnings in diags: the alert is NA there, and
  * the report goes on. */
 static void alert_warnings(diag_sink *diags, diag_sink *scratch, const alert_decl *al, const char *region)
@@ -1173,9 +1241,11 @@ static void alert_warnings(diag_sink *diags, diag_sink *scratch, const alert_dec
     diag_clear(scratch);
 }
 
-/* Every alert x region in scope (alert order, then region) into out->alerts. A runtime
- * error in an alert (a year from the data that is not whole, …) is a warning, once per
- * alert, and the alert is NA: one alert never stops the report. 0, -1 OOM. */
+/* Every alert x region in scope (alert order, then region) into out->alerts; an alert whose
+ * condition is the same in every region (avg(x) > 20) once, with no region, when several
+ * regions are in scope. A runtime error in an alert (a year from the data that is not
+ * whole, …) is a warning, once per alert, and the alert is NA: one alert never stops the
+ * report. 0, -1 OOM. */
 static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, const char **rnames,
                        const uint32_t *rids, size_t nreg, diag_sink *diags)
 {
@@ -1189,7 +1259,8 @@ static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, con
     diag_init(&scratch);
     for (int a = 0; a < plan->nalerts; a++) {
         int warned = 0;
-        for (size_t r = 0; r < nreg; r++) {
+        int once = nreg > 1 && region_independent(plan->alerts[a]->when, 0);
+        for (size_t r = 0; r < (once ? 1 : nreg); r++) {
             alert_result *ar = &out->alerts[out->nalerts++];
             env->region = rids[r];
             env->region_name = rnames[r];
@@ -1197,10 +1268,10 @@ static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, con
             env->depth = 0;
             value v = eval_expr(env, plan->alerts[a]->when);
             ar->alert = plan->alerts[a];
-            ar->region = rnames[r];
+            ar->region = once ? NULL : rnames[r];
             ar->fired = v.kind == V_BOOL && !scratch.n ? v.boolean : -1;
             if (scratch.n && !warned++)
-                alert_warnings(diags, &scratch, plan->alerts[a], rnames[r]);
+                alert_warnings(diags, &scratch, plan->alerts[a], once ? "every region" : rnames[r]);
             diag_clear(&scratch);
         }
     }
@@ -1428,6 +1499,94 @@ static int stream_regions(stream_job *j, eval_result *out)
     return rc;
 }
 
+/* Does series s belong to an indicator the plan reads (ids; all when nids is SIZE_MAX)? */
+static int plan_series(const ds_series *s, const uint32_t *ids, size_t nids)
+{
+    if (nids == SIZE_MAX)
+        return 1;
+    for (size_t k = 0; k < nids; k++)
+        if (ids[k] == s->indicator)
+            return 1;
+    return 0;
+}
+
+/* The default as-of year (DESIGN §4, v2): the latest year with a value in a series of an
+ * indicator the plan reads (rows of other indicators do not count). A latest year Y1 more
+ * than one year after the next latest year Y2 that fewer series reach than reach Y2 is taken
+ * for a typo (2204 for 2024): it is left out, with a warning that names its first row.
+ * (A year every series shares, or one series alone, is never left out: surveys every five
+ * years are not typos.) 0 when the plan's series have no value; -1 out of memory. */
+static int default_as_of(const pc_plan *plan, const dataset *ds, const char *data_name,
+                         diag_sink *diags)
+{
+    arena *a = arena_new();
+    ds_spec spec;
+    if (!a || eval_spec(plan, &spec, a) < 0) {
+        arena_free(a);
+        return -1;
+    }
+    uint32_t ids[64];
+    size_t nids = 0;
+    for (size_t i = 0; i < spec.ninds && nids < 64; i++)
+        if (ds_lookup_str(ds, spec.inds[i].name, strlen(spec.inds[i].name), &ids[nids]))
+            nids++;
+    if (spec.ninds > 64)
+        nids = SIZE_MAX;
+    arena_free(a);
+    int y1 = 0, y2 = 0;
+    for (size_t i = 0; i < ds_nseries(ds); i++) {
+        const ds_series *s = ds_series_at(ds, i);
+        for (uint32_t j = 0; plan_series(s, ids, nids) && j < s->n; j++) {
+            int y = DS_PERIOD_YEAR(s->obs[j].period);
+            if (isnan(s->obs[j].value) || y == y1 || y <= y2)
+                continue;
+            if (y > y1) {
+                y2 = y1;
+                y1 = y;
+            } else {
+                y2 = y;
+            }
+        }
+    }
+    if (!y2 || y1 <= y2 + 1)
+        return y1;
+    size_t n1 = 0, n2 = 0;
+    uint32_t line1 = UINT32_MAX;
+    for (size_t i = 0; i < ds_nseries(ds); i++) {
+        const ds_series *s = ds_series_at(ds, i);
+        int has1 = 0, has2 = 0;
+        for (uint32_t j = 0; plan_series(s, ids, nids) && j < s->n; j++) {
+            int y = DS_PERIOD_YEAR(s->obs[j].period);
+            if (isnan(s->obs[j].value) || (y != y1 && y != y2))
+                continue;
+            if (y == y1 && s->obs[j].line < line1)
+                line1 = s->obs[j].line;
+            has1 |= y == y1;
+            has2 |= y == y2;
+        }
+        n1 += has1;
+        n2 += has2;
+    }
+    if (n1 >= n2)
+        return y1;
+    diag_line(diags, DIAG_WARNING, data_name ? data_name : "the data", (int)line1, 0, NULL, 0,
+              "the year %d is more than one year after the next latest year with data (%d), and "
+              "fewer series have it: taken for a typo, it does not set the as-of year, which is %d; "
+              "give --as-of %d if it is right", y1, y2, y2, y1);
+    return y2;
+}
+
+int eval_default_as_of(const pc_plan *plan, const dataset *ds)
+{
+    if (!ds)
+        return 0;
+    diag_sink quiet;   /* the warning is eval_plan's to give */
+    diag_init(&quiet);
+    int y = default_as_of(plan, ds, NULL, &quiet);
+    diag_free(&quiet);
+    return y > 0 ? y : ds_latest_year(ds);
+}
+
 int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
               eval_result *out, diag_sink *diags)
 {
@@ -1449,8 +1608,15 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
     int as_of = opt->as_of;
     if (!as_of && opt->as_of_date.year)
         as_of = opt->as_of_date.year;
-    if (!as_of && ds)
-        as_of = ds_latest_year(ds);
+    if (!as_of && ds) {
+        as_of = default_as_of(plan, ds, opt->data_name, diags);
+        if (as_of < 0) {
+            diag_at(diags, DIAG_ERROR, NULL, "out of memory");
+            return -1;
+        }
+        if (!as_of)                /* the plan's series have no value at all */
+            as_of = ds_latest_year(ds);
+    }
     if (!as_of && plan->meta && plan->meta->issued.year)
         as_of = plan->meta->issued.year;
     if (!as_of) {

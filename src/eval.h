@@ -37,6 +37,8 @@ typedef struct eval_env {
     int depth;
     struct eval_cache *cache;/* NULL, or eval_cache_new(): memoizes region-independent
                                 results (min/max/avg/sum over all regions) */
+    const char *inherit_dimkey;   /* inside a derived formula: the selectors of the series
+                                     it is computed for (NULL: the total) */
 } eval_env;
 
 /* Evaluate e; runtime errors (a division by zero is NA, not an error) go to env->diags. */
@@ -114,6 +116,7 @@ typedef struct eval_options {
     const char *submissions_text;  /* the log's contents instead of reading the file (tests, */
     size_t submissions_len;        /* REPL); submissions then names it in messages */
     const eval_stream *stream;     /* NULL: keep every milestone result in out->ms */
+    const char *data_name;   /* the data file, for messages that name a row (may be NULL) */
 } eval_options;
 
 typedef struct eval_result {
@@ -140,6 +143,11 @@ typedef struct eval_result {
 int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
               eval_result *out, diag_sink *diags);
 void eval_result_free(eval_result *r);
+
+/* The as-of year an evaluation without --as-of takes (DESIGN §4, v2): the latest year with
+ * a value in the plan's own series, a lone typo year left out (eval_plan warns about it);
+ * else the data's latest year; 0 when none. */
+int eval_default_as_of(const pc_plan *plan, const dataset *ds);
 
 /* The dataset spec a plan needs (indicators it uses, with their units). */
 int eval_spec(const pc_plan *plan, ds_spec *spec, arena *a);

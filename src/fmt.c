@@ -504,6 +504,10 @@ static void put_milestone(sbuf *b, const milestone *m)
             sb_printf(b, " from %d", m->from);
         if (m->to)
             sb_printf(b, " to %d", m->to);
+        if (m->has_within) {
+            sb_puts(b, " within ");
+            put_quantity(b, &m->within);
+        }
     }
 }
 
@@ -521,7 +525,12 @@ static void render_target(fmt_state *F, const decl *d)
         sb_puts(b, " ");
         put_string(b, t->label);
     }
-    sb_puts(b, t->label ? ": " : " : ");
+    if (t->stated) {
+        sb_puts(b, " baseline ");
+        put_quantity(b, &t->stated->q);
+        sb_printf(b, " in %d", t->stated->year);
+    }
+    sb_puts(b, t->label || t->stated ? ": " : " : ");
     put_series(b, &t->series);
     if (t->kind == TG_RATE) {
         sb_puts(b, t->rate_increase ? " increase by " : " decrease by ");
@@ -537,7 +546,7 @@ static void render_target(fmt_state *F, const decl *d)
             put_milestone(b, &t->ms[i]);
         }
     }
-    if (t->baseline)
+    if (t->baseline && !t->stated)
         sb_printf(b, " baseline %d", t->baseline);
     line_close(F);
 }

@@ -154,6 +154,12 @@ int session_evaluate(pc_session *s, const eval_options *opt)
         }
     }
     session_drop_result(s);
+    eval_options named;
+    if (opt && !opt->data_name && s->data_path) {   /* messages name the data file's rows */
+        named = *opt;
+        named.data_name = s->data_path;
+        opt = &named;
+    }
     if (eval_plan(s->plan, s->ds, opt, &s->result, &s->diags) != 0) {
         eval_result_free(&s->result);   /* a failed evaluation may hold partial results */
         memset(&s->result, 0, sizeof s->result);

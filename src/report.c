@@ -600,6 +600,40 @@ const char *rep_deadline(const ms_result *m, char *buf, size_t len)
     return buf;
 }
 
+const char *rep_note(const ms_result *m, char *buf, size_t len)
+{
+    const assess_result *a = &m->r;
+    size_t o = 0;
+    buf[0] = '\0';
+#define NOTE_ADD(...)                                                                     \
+    do {                                                                                  \
+        if (o < len && o)                                                                 \
+            o += (size_t)snprintf(buf + o, len - o, "; ");                                \
+        if (o < len)                                                                      \
+            o += (size_t)snprintf(buf + o, len - o, __VA_ARGS__);                         \
+    } while (0)
+    if (a->value_year && m->ms && a->value_year != m->ms->year)
+        NOTE_ADD("judged on the %d value (no value for %d)", a->value_year, m->ms->year);
+    /* a moved baseline matters to trends (not to a reached deadline, nor to a window with
+     * its own start) */
+    int base_used = !a->value_year && a->reason != AR_NO_DEADLINE_VALUE &&
+                    !(rep_ms_kind(m) == RK_MAINTAIN && m->ms->win_from);
+    if (a->declared_base && base_used)
+        NOTE_ADD("baseline %d (%d has no value)", a->base_year, a->declared_base);
+    if (a->base_from_plan) {
+        char num[NUMFMT_MAX];
+        numfmt_shortest(a->base_value, num);
+        NOTE_ADD("baseline %s in %d from the plan (the data has none)", num, a->base_year);
+    }
+    int opens = rep_ms_kind(m) == RK_RATE ? m->target->rate_from : m->ms ? m->ms->win_from : 0;
+    if (a->reason == AR_WINDOW_NOT_OPEN && opens)
+        NOTE_ADD("%s: the window opens in %d", assess_status_label(a->status), opens);
+    else if (a->reason != AR_NONE)
+        NOTE_ADD("%s: %s", assess_status_label(a->status), assess_reason_str(a->reason));
+#undef NOTE_ADD
+    return buf;
+}
+
 const char *rep_latest(const ms_result *m, char *buf, size_t len)
 {
     if (!m->r.latest_year || isnan(m->r.latest_value)) {

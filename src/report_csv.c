@@ -12,14 +12,17 @@ typedef enum {
     COL_REGION, COL_MILESTONE, COL_TARGET, COL_INDICATOR, COL_SERIES, COL_COMPARISON,
     COL_THRESHOLD, COL_UNIT, COL_DEADLINE, COL_STATUS, COL_METHOD, COL_BASELINE_YEAR,
     COL_BASELINE_VALUE, COL_LATEST_YEAR, COL_LATEST_VALUE, COL_ACTUAL_RATE, COL_REQUIRED_RATE,
-    COL_RATIO, COL_PROJECTED, COL_LEAD, COL_COORDINATORS, COL_BROKEN_YEARS, COL__N
+    COL_RATIO, COL_PROJECTED, COL_LEAD, COL_COORDINATORS, COL_BROKEN_YEARS,
+    COL_VALUE_YEAR, COL_BASELINE_DECLARED, COL_EXPECTED_NOW, COL_RATE_FROM_NOW, COL_POINTS,
+    COL_SPAN, COL_AGE, COL_REASON, COL__N
 } csv_col;
 
 static const char *const col_names[COL__N] = {
     "region", "milestone", "target", "indicator", "series", "comparison", "threshold", "unit",
     "deadline", "status", "method", "baseline_year", "baseline_value", "latest_year",
     "latest_value", "actual_rate", "required_rate", "ratio", "projected", "lead",
-    "coordinators", "broken_years",
+    "coordinators", "broken_years", "value_year", "baseline_declared", "expected_now",
+    "required_rate_from_now", "points", "span", "age", "reason",
 };
 
 #define MAX_COLS 256
@@ -145,6 +148,20 @@ static void put_cell(rbuf *b, const ms_result *m, csv_col c)
             rep_json_int(b, m->r.broken[i]);
         }
         break;
+    case COL_VALUE_YEAR: put_int(b, m->r.value_year); break;
+    case COL_BASELINE_DECLARED: put_int(b, m->r.declared_base); break;   /* only when it moved */
+    case COL_EXPECTED_NOW: put_fixed6(b, m->r.expected_now); break;
+    case COL_RATE_FROM_NOW: put_fixed6(b, m->r.required_rate_from_now); break;
+    case COL_POINTS: put_int(b, m->r.ev_points); break;
+    case COL_SPAN:
+        if (m->r.ev_points)
+            rep_json_int(b, m->r.ev_span);
+        break;
+    case COL_AGE:
+        if (m->r.ev_points)
+            rep_json_int(b, m->r.ev_age);
+        break;
+    case COL_REASON: put_text(b, assess_reason_str(m->r.reason)); break;
     default: break;
     }
 }

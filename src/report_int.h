@@ -73,6 +73,10 @@ const char *rep_goal(const ms_result *m, char *buf, size_t len);
 /* "2025", "maintain", "maintain 2020-2024", "2025-2030" */
 const char *rep_deadline(const ms_result *m, char *buf, size_t len);
 /* "2023: 18.2", "" when no latest value */
+/* What a reader must know beside the status (v2): "judged on the 2024 value (no value for
+ * 2025)", "baseline 2016 (2015 has no value)", "baseline 19.6 in 2019 from the plan",
+ * "no trend: one point", joined by "; ". "" when there is nothing to say. */
+const char *rep_note(const ms_result *m, char *buf, size_t len);
 const char *rep_latest(const ms_result *m, char *buf, size_t len);
 const char *rep_series(const ms_result *m, char *buf, size_t len);   /* "area=rural;sex=f", "" */
 const char *rep_lead(const ms_result *m);                            /* agency id or NULL */

@@ -31,6 +31,20 @@ static void year_value(rbuf *b, int year, double v)
     rb_putc(b, '}');
 }
 
+/* The baseline: {"year", "value"}, and "source": "plan" when the target stated it. */
+static void baseline_value(rbuf *b, const assess_result *a)
+{
+    if (!a->base_from_plan) {
+        year_value(b, a->base_year, a->base_value);
+        return;
+    }
+    rb_puts(b, "{\"year\": ");
+    rep_json_int(b, a->base_year);
+    rb_puts(b, ", \"value\": ");
+    rep_json_num(b, a->base_value);
+    rb_puts(b, ", \"source\": \"plan\"}");
+}
+
 static void opt_int(rbuf *b, int v)
 {
     if (v)
@@ -78,7 +92,7 @@ static void milestone_obj(rbuf *b, const ms_result *m)
     next_key(b, "status");
     rep_json_str(b, assess_status_str(a->status));
     next_key(b, "baseline");
-    year_value(b, a->base_year, a->base_value);
+    baseline_value(b, a);
     next_key(b, "latest");
     year_value(b, a->latest_year, a->latest_value);
     next_key(b, "method");
@@ -101,6 +115,38 @@ static void milestone_obj(rbuf *b, const ms_result *m)
         rep_json_str(b, m->owner->with[i] ? m->owner->with[i]->id.name : NULL);
     }
     rb_putc(b, ']');
+
+    /* ---- v2 (DESIGN §5): the evidence behind the status ---- */
+    next_key(b, "value_year");
+    opt_int(b, a->value_year);
+    next_key(b, "baseline_moved");
+    if (a->declared_base) {
+        rb_puts(b, "{\"declared\": ");
+        rep_json_int(b, a->declared_base);
+        rb_puts(b, ", \"used\": ");
+        rep_json_int(b, a->base_year);
+        rb_putc(b, '}');
+    } else {
+        rb_put(b, "null", 4);
+    }
+    next_key(b, "expected_now");
+    rep_json_num(b, a->expected_now);
+    next_key(b, "required_rate_from_now");
+    rep_json_num(b, a->required_rate_from_now);
+    next_key(b, "evidence");
+    if (a->ev_points) {
+        rb_puts(b, "{\"points\": ");
+        rep_json_int(b, a->ev_points);
+        rb_puts(b, ", \"span\": ");
+        rep_json_int(b, a->ev_span);
+        rb_puts(b, ", \"age\": ");
+        rep_json_int(b, a->ev_age);
+        rb_putc(b, '}');
+    } else {
+        rb_put(b, "null", 4);
+    }
+    next_key(b, "reason");
+    rep_json_str(b, assess_reason_str(a->reason));
 
     /* ---- extensions (not in the contract) ---- */
     if (m->owner && m->owner->nco) {   /* joint leads after "lead" (responsible A, B for …) */

@@ -286,6 +286,65 @@ static int milestones(rbuf *b, const eval_result *r, const report_options *opt)
     return 0;
 }
 
+/* Columns of a note's head: "  ID (region):" without the indent and colon. */
+static size_t head_cols(const ms_result *m, int multi)
+{
+    const char *id = m->ms && m->ms->id ? m->ms->id : rep_target_id(m);
+    size_t n = (size_t)utf8_columns(id, strlen(id));
+    if (multi && m->region)
+        n += 3 + (size_t)utf8_columns(m->region, strlen(m->region));
+    return n;
+}
+
+/* " text" after a head of col columns; words that pass WIDTH go on lines indented by 4. */
+static void put_wrapped(rbuf *b, const char *text, size_t col)
+{
+    const char *p = text;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        size_t w = (size_t)utf8_columns(p, n);
+        if (col + 1 + w > WIDTH && col > 4) {
+            rb_puts(b, "\n   ");
+            col = 3;
+        }
+        rb_putc(b, ' ');
+        char word[256];
+        snprintf(word, sizeof word, "%.*s", (int)(n < 255 ? n : 255), p);
+        put_clean(b, word);
+        col += 1 + w;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    rb_putc(b, '\n');
+}
+
+/* The notes of v2 (value year, moved baseline, the reason for no_trend/no_data), one line
+ * per milestone that has one, in the table's order. */
+static void notes(rbuf *b, const eval_result *r, int color)
+{
+    char note[512];
+    int multi = rep_nregions(r, NULL) > 1, any = 0;
+    for (size_t i = 0; i < r->nms && !b->err; i++) {
+        const ms_result *m = &r->ms[i];
+        if (!*rep_note(m, note, sizeof note))
+            continue;
+        if (!any)
+            section(b, "Notes", color);
+        any = 1;
+        rb_puts(b, "  ");
+        put_clean(b, m->ms && m->ms->id ? m->ms->id : rep_target_id(m));
+        if (multi && m->region) {
+            rb_puts(b, " (");
+            put_clean(b, m->region);
+            rb_putc(b, ')');
+        }
+        rb_putc(b, ':');
+        put_wrapped(b, note, head_cols(m, multi) + 3);
+    }
+}
+
 static void summary(rbuf *b, const eval_result *r, int color)
 {
     rb_printf(b, "\n%zu milestone%s", r->nms, r->nms == 1 ? "" : "s");
@@ -519,6 +578,7 @@ int report_text(FILE *f, const eval_result *r, const report_options *opt)
         rb_done(&b);
         return -1;
     }
+    notes(&b, r, opt->color);
     if (r->nms)
         summary(&b, r, opt->color);
     scorecard(&b, r, opt->color);

@@ -469,6 +469,64 @@ static int is_series_expr(const expr *e)
     return e->kind == EX_SERIES || (e->kind == EX_NAME && e->ref_kind == REF_INDICATOR);
 }
 
+static const indicator *series_ind(const expr *e)
+{
+    return e->kind == EX_SERIES ? e->as.series.resolved : e->ref_kind == REF_INDICATOR ? e->ref : NULL;
+}
+
+/* The factor a derived formula puts on a ratio of two series of one unit: a / b is 1 (a
+ * fraction), a / b * 100 is 100, 100 * a / b too; 0 when the formula has another shape. */
+static double ratio_scale(const expr *e, int depth)
+{
+    if (!e || e->kind != EX_BIN || depth > 50)
+        return 0;
+    const expr *l = e->as.bin.l, *r = e->as.bin.r;
+    int lit_l = l->kind == EX_NUM && l->as.num.u.kind == UNIT_BARE;
+    int lit_r = r->kind == EX_NUM && r->as.num.u.kind == UNIT_BARE;
+    if (e->as.bin.op == OP_MUL) {
+        if (lit_r)
+            return ratio_scale(l, depth + 1) * r->as.num.value;
+        if (lit_l)
+            return ratio_scale(r, depth + 1) * l->as.num.value;
+        return 0;
+    }
+    if (e->as.bin.op != OP_DIV)
+        return 0;
+    if (lit_r && r->as.num.value != 0)
+        return ratio_scale(l, depth + 1) / r->as.num.value;
+    if (is_series_expr(l) && is_series_expr(r)) {
+        const indicator *a = series_ind(l), *b = series_ind(r);
+        return a && b && ast_unit_equal(&a->u, &b->u) ? 1 : 0;
+    }
+    if (l->kind == EX_BIN && l->as.bin.op == OP_MUL && is_series_expr(r)) {   /* a * 100 / b */
+        const expr *ll = l->as.bin.l, *lr = l->as.bin.r;
+        const expr *num = ll->kind == EX_NUM ? ll : lr->kind == EX_NUM ? lr : NULL;
+        const expr *ser = num == ll ? lr : ll;
+        const indicator *a = is_series_expr(ser) ? series_ind(ser) : NULL, *b = series_ind(r);
+        if (num && num->as.num.u.kind == UNIT_BARE && a && b && ast_unit_equal(&a->u, &b->u))
+            return num->as.num.value;
+    }
+    return 0;
+}
+
+/* A ratio of two like series declared in %, ‰ or per N must be scaled to it. */
+static void check_ratio_unit(rctx *rc, const indicator *ind)
+{
+    double k = ratio_scale(ind->derived, 0);
+    if (k == 0 || !ind->has_unit || ind->u.kind == UNIT_BARE)
+        return;
+    double want = ind->u.scale;
+    if (fabs(k - want) <= 1e-9 * want)
+        return;
+    char u[40];
+    if (k == 1)
+        ERR(rc, &ind->derived->loc, "this ratio of two series in one unit is a fraction (0.25 for 25%%), but '%s' is declared in %s: multiply it by %g",
+            ind->id.name, unit_desc(&ind->u, u, sizeof u), want);
+    else
+        ERR(rc, &ind->derived->loc, "this ratio of two series in one unit is scaled by %g, but '%s' is declared in %s, which needs %g",
+            k, ind->id.name, unit_desc(&ind->u, u, sizeof u), want);
+}
+
 static tinfo check_call(rctx *rc, expr *e, int depth)
 {
     const char *fn = e->as.call.fn.name;
@@ -727,12 +785,40 @@ static void add_milestone(rctx *rc, target *t, milestone *m, const char *suffix)
     }
 }
 
+/* A later milestone should be at least as strict as an earlier one: `<= 8% by 2025,
+ * <= 9% by 2030` (laxer) and `<= 8.5% by 2025, >= 9% by 2030` (the other way) are warnings. */
+static void check_laxer(rctx *rc, const milestone *prev, const milestone *m)
+{
+    if (prev->cmp == CMP_EQ || m->cmp == CMP_EQ)
+        return;
+    int down0 = prev->cmp == CMP_LT || prev->cmp == CMP_LE;
+    int down1 = m->cmp == CMP_LT || m->cmp == CMP_LE;
+    double a = prev->q.value, b = m->q.value;
+    if (down0 != down1) {
+        WARN(rc, &m->cmp_loc, "the %d milestone asks for a %s value ('%s %s'), the %d one for a %s one ('%s %s'): is one of them a typo?",
+             m->year, down1 ? "lower" : "higher", ast_cmp_str(m->cmp), m->q.text, prev->year,
+             down0 ? "lower" : "higher", ast_cmp_str(prev->cmp), prev->q.text);
+    } else if (down1 ? (b > a || (b == a && m->cmp == CMP_LE && prev->cmp == CMP_LT))
+                     : (b < a || (b == a && m->cmp == CMP_GE && prev->cmp == CMP_GT))) {
+        WARN(rc, &m->q.loc, "the %d milestone ('%s %s') is laxer than the %d one ('%s %s'): a later milestone is usually at least as strict; is it a typo?",
+             m->year, ast_cmp_str(m->cmp), m->q.text, prev->year, ast_cmp_str(prev->cmp), prev->q.text);
+    } else {
+        return;
+    }
+    NOTE(rc, &prev->loc, "the %d milestone is here", prev->year);
+}
+
 static void check_target(rctx *rc, target *t)
 {
     int ok = resolve_series(rc, &t->series) == 0;
     indicator *ind = t->series.resolved;
     int base = resolve_baseline(rc->p, t);
+    if (ok && ind && t->stated)
+        check_quantity_unit(rc, &t->stated->q, ind);
     if (t->kind == TG_RATE) {
+        if (t->rate_lo.value == 0 && (!t->has_rate_hi || t->rate_hi.value == 0))
+            ERR(rc, &t->rate_lo.loc, "a change of %s%% a year asks for nothing: give the yearly %s it must reach, like 2%%",
+                t->rate_lo.text, t->rate_increase ? "increase" : "decrease");
         if (t->rate_lo.u.kind != UNIT_PERCENT)
             ERR(rc, &t->rate_lo.loc, "a rate of change is a percentage: write %s%%", t->rate_lo.text);
         if (t->has_rate_hi && t->rate_hi.u.kind != UNIT_PERCENT)
@@ -762,6 +848,8 @@ static void check_target(rctx *rc, target *t)
         milestone *m = &t->ms[i];
         if (ok && ind)
             check_quantity_unit(rc, &m->q, ind);
+        if (ok && ind && m->has_within)
+            check_quantity_unit(rc, &m->within, ind);
         if (ok && ind && ind->dir != DIR_UNSET && m->cmp != CMP_EQ) {
             direction d = resolve_direction(NULL, m->cmp);
             if (d != ind->dir)
@@ -784,6 +872,8 @@ static void check_target(rctx *rc, target *t)
             if (m->year && pm && pm->period_from && (m->year < pm->period_from || m->year > pm->period_to))
                 WARN(rc, &m->year_loc, "the deadline %d is outside the plan's period %d to %d", m->year,
                      pm->period_from, pm->period_to);
+            if (prev && m->year > prev->year)
+                check_laxer(rc, prev, m);
             if (m->year > last_year)
                 last_year = m->year;
             prev = m;
@@ -1134,6 +1224,8 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
         }
         if (t.t != TY_NUMBER && t.t != TY_ERROR)
             ERR(&rc, &ind->derived->loc, "a derived indicator is a formula of other indicators, not %s", ty_name(t.t));
+        else if (t.t == TY_NUMBER)
+            check_ratio_unit(&rc, ind);
     }
     if (!rc.oom)
         check_derived_graph(&rc);

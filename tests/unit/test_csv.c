@@ -387,7 +387,7 @@ Test(csv, bad_numbers)
                  "data.csv:4:17: error: bad number 'Inf' in column 'value'\n"
                  "data.csv:5:17: error: bad number '1,5' in column 'value' (use '.' as the decimal point, no thousands separators)\n"
                  "data.csv:6:17: error: bad number '0x1A' in column 'value'\n"
-                 "data.csv:7:17: error: bad number '1e999' in column 'value'\n"
+                 "data.csv:7:17: error: bad number '1e999' in column 'value' (out of range: a value must lie between about 1e-308 and 1e308)\n"
                  "data.csv:8:17: error: bad number '-infinity' in column 'value'\n"
                  "data.csv:9:17: error: bad number '1.2.3' in column 'value'\n");
 }
@@ -892,8 +892,10 @@ static void check_parse(const char *s)
 {
     double got, want = strtod(s, NULL);
     int rc = ds_parse_number(s, strlen(s), &got);
-    if (!isfinite(want)) {
-        cr_assert_eq(rc, -1, "%s", s);
+    size_t mant = strcspn(s, "eE");   /* underflow: nonzero digits that become 0 */
+    int underflow = want == 0 && strcspn(s, "123456789") < mant;
+    if (!isfinite(want) || underflow) {
+        cr_assert_eq(rc, -1, "%s: overflow and underflow to 0 are errors", s);
         return;
     }
     cr_assert_eq(rc, 0, "%s", s);
@@ -1082,4 +1084,17 @@ Test(csv, allocation_failures_are_errors)
             diag_free(&s);
         }
     cr_assert_eq(failures, 0, "a failed load always says something");
+}
+
+/* Underflow to zero is an error, never a silent 0 (issue 11); 0 written as such is fine. */
+Test(numbers, underflow_is_an_error)
+{
+    double v = 1;
+    cr_expect_eq(ds_parse_number("1e-400", 6, &v), -1);
+    cr_expect_eq(ds_parse_number("-2.5e-999", 9, &v), -1);
+    cr_expect_eq(ds_parse_number("0e-400", 6, &v), 0);
+    cr_expect_eq(v, 0);
+    cr_expect_eq(ds_parse_number("0.000", 5, &v), 0);
+    cr_expect_eq(ds_parse_number("1e-300", 6, &v), 0);
+    cr_expect(v > 0);
 }

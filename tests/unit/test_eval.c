@@ -1044,3 +1044,155 @@ Test(plan_period, bounds_maintain_without_a_window, .fini = fx_done)
     expect_status("M/maintain", "maintained");
     expect_status("W/maintain", "broken");   /* its own window starts before the period */
 }
+
+/* ---- v2 (DESIGN.md §4 revised) through the whole pipeline ---- */
+
+Test(v2, worked_slipped_every_method, .fini = fx_done)
+{
+    static const char *const methods[] = {"cr", "projection", "aarr"};
+    for (int i = 0; i < 3; i++) {
+        char plan[256];
+        snprintf(plan, sizeof plan, "plan \"P\" { region \"R\" baseline 2015 method %s }\n"
+                 "indicator stunting unit %% lower is better\ntarget S: stunting < 12%% by 2030\n", methods[i]);
+        load(plan, "indicator,region,year,value\nstunting,R,2015,10\nstunting,R,2020,13\n");
+        cr_assert_eq(run(NULL), 0, "%s", th_diags(&X.d));
+        const ms_result *m = find_ms(NULL, "S/2030");
+        cr_expect_eq(m->r.status, ST_WORSENING, "%s: %s", methods[i], assess_status_str(m->r.status));
+        if (i == 0)
+            near(m->r.ratio, -4.405, 5e-4);
+        fx_done();
+    }
+}
+
+Test(v2, worked_deadline_value_year, .fini = fx_done)
+{
+    load("plan \"P\" { region \"R\" }\nindicator x unit % lower is better\ntarget T: x < 15% by 2025\n",
+         "indicator,region,year,value\nx,R,2015,25\nx,R,2024,16\nx,R,2026,14\n");
+    cr_assert_eq(run(NULL), 0, "%s", th_diags(&X.d));
+    cr_expect_eq(X.r.as_of, 2026);
+    const ms_result *m = find_ms(NULL, "T/2025");
+    cr_expect_eq(m->r.status, ST_MISSED);
+    cr_expect_eq(m->r.value_year, 2024);
+}
+
+/* The stated `baseline V in YEAR` and `maintain … within T` through parse, check and eval. */
+Test(v2, stated_baseline_and_within, .fini = fx_done)
+{
+    load("plan \"P\" { region \"R\" }\n"
+         "indicator s unit % lower is better\nindicator v unit % higher is better\n"
+         "target CT4b \"Thấp còi\" baseline 19.6% in 2019: s <= 15% by 2030\n"
+         "target V: v > 99% maintain from 2021 to 2030 within 0.5%\n",
+         "indicator,region,year,value\ns,R,2021,18.5\ns,R,2024,17\nv,R,2021,99.6\nv,R,2022,98.6\n");
+    cr_assert_eq(run(NULL), 0, "%s", th_diags(&X.d));
+    const ms_result *m = find_ms(NULL, "CT4b/2030");
+    cr_expect_eq(m->r.base_year, 2019);
+    cr_expect_eq(m->r.base_value, 19.6);
+    cr_expect_eq(m->r.base_from_plan, 1);
+    cr_expect_eq(find_ms(NULL, "V/maintain")->r.status, ST_MAINTAINED, "98.6 > 99 − 0.5");
+}
+
+/* As-of: the latest year of the plan's own series; other indicators do not move it. */
+Test(v2, as_of_from_the_plans_own_series, .fini = fx_done)
+{
+    load("plan \"P\" { region \"R\" }\nindicator x unit % lower is better\ntarget T: x < 5% by 2030\n",
+         "indicator,region,year,value\nx,R,2020,8\nx,R,2022,7\nother,R,2024,1\n");
+    /* load with the spec skips 'other'; load it into the dataset anyway */
+    ds_free(X.ds);
+    X.ds = ds_new();
+    const char *csv = "indicator,region,year,value\nx,R,2020,8\nx,R,2022,7\nother,R,2024,1\n";
+    cr_assert_eq(csv_load_mem(X.ds, "d.csv", csv, strlen(csv), NULL, &X.d), 0);
+    cr_assert_eq(ds_latest_year(X.ds), 2024);
+    cr_assert_eq(run(NULL), 0, "%s", th_diags(&X.d));
+    cr_expect_eq(X.r.as_of, 2022);
+    cr_expect_eq(X.d.nwarnings, 0);
+}
+
+/* A typo year far beyond the others (fewer series have it) is left out, with a warning that
+ * names its row; a survey gap that every series shares is not. */
+Test(v2, as_of_typo_year_is_a_warning, .fini = fx_done)
+{
+    load("plan \"P\" { region \"R\" }\nindicator x unit % lower is better\nindicator y unit % lower is better\n"
+         "target T: x < 5% by 2030\ntarget U: y < 5% by 2030\n",
+         "indicator,region,year,value\nx,R,2022,8\nx,R,2023,7\ny,R,2022,9\ny,R,2023,8\ny,R,2203,6\n");
+    eval_options o;
+    memset(&o, 0, sizeof o);
+    o.data_name = "d.csv";
+    cr_assert_eq(run(&o), 0, "%s", th_diags(&X.d));
+    cr_expect_eq(X.r.as_of, 2023);
+    char *s = th_diags(&X.d);
+    cr_expect(th_has(s, "d.csv:6: warning: the year 2203 is more than one year after the next latest year with data (2023)"), "%s", s);
+    free(s);
+    fx_done();
+    /* one year later is no typo */
+    load("plan \"P\" { region \"R\" }\nindicator x unit % lower is better\nindicator y unit % lower is better\n"
+         "target T: x < 5% by 2030\ntarget U: y < 5% by 2030\n",
+         "indicator,region,year,value\nx,R,2022,8\nx,R,2023,7\ny,R,2022,9\ny,R,2024,6\n");
+    cr_assert_eq(run(NULL), 0);
+    cr_expect_eq(X.r.as_of, 2024);
+    cr_expect_eq(X.d.nwarnings, 0);
+    fx_done();
+    /* a gap every series shares (surveys) is no typo either */
+    load("plan \"P\" { region \"R\" }\nindicator x unit % lower is better\ntarget T: x < 5% by 2030\n",
+         "indicator,region,year,value\nx,R,2015,25\nx,R,2022,21\n");
+    cr_assert_eq(run(NULL), 0);
+    cr_expect_eq(X.r.as_of, 2022);
+    cr_expect_eq(X.d.nwarnings, 0);
+}
+
+/* An alert whose condition is the same in every region fires once, not once per region. */
+Test(v2, region_independent_alert_once, .fini = fx_done)
+{
+    load("indicator x unit % lower is better\ntarget T: x < 5% by 2030\n"
+         "alert \"average high\" when avg(x) > 5%\n"
+         "alert \"here\" when latest(x) > 5%\n",
+         "indicator,region,year,value\nx,A,2020,8\nx,B,2020,9\nx,C,2020,4\n");
+    eval_options o;
+    memset(&o, 0, sizeof o);
+    o.all_regions = 1;
+    cr_assert_eq(run(&o), 0, "%s", th_diags(&X.d));
+    cr_assert_eq(X.r.nalerts, 4, "1 + 3");
+    cr_expect_null(X.r.alerts[0].region);
+    cr_expect_eq(X.r.alerts[0].fired, 1);
+    cr_expect_str_eq(X.r.alerts[1].region, "A");
+    cr_expect_eq(X.r.alerts[3].fired, 0);
+}
+
+/* x@2020 inside a derived formula reads x with the target's selectors, like the plain x. */
+Test(v2, at_year_in_formula_keeps_the_selector, .fini = fx_done)
+{
+    load("plan \"P\" { region \"R\" }\n"
+         "indicator x { unit % lower is better dimensions area }\n"
+         "indicator rel = x / x@2020 * 100 { unit % lower is better dimensions area }\n"
+         "target T: rel[area = \"rural\"] < 50% by 2030\n",
+         "indicator,region,year,value,area\n"
+         "x,R,2020,10,\nx,R,2022,12,\n"
+         "x,R,2020,40,rural\nx,R,2022,30,rural\n");
+    cr_assert_eq(run(NULL), 0, "%s", th_diags(&X.d));
+    const ms_result *m = find_ms(NULL, "T/2030");
+    near(m->r.latest_value, 75, 1e-12);    /* 30 / 40 · 100, not 30 / 10 · 100 */
+    near(m->r.base_value, 100, 1e-12);
+}
+
+Test(v2, equality_between_literals_is_symmetric, .fini = fx_done)
+{
+    load(expr_plan, expr_csv);
+    expect_fmt("17 = 17.04", "false");
+    expect_fmt("17.04 = 17", "false");
+    expect_fmt("17 = 17.4", "false");     /* the finer tolerance of the two (±0.05) */
+    expect_fmt("17.4 = 17", "false");
+    expect_fmt("17.5 = 17.50", "true");
+    expect_fmt("17.50 = 17.5", "true");
+    expect_fmt("17.04 != 17", "true");
+}
+
+/* baseline(s) and cagr(s) take B as the assessment does: a declared year without a value
+ * moves to the nearest later year before L. */
+Test(v2, baseline_function_moves_like_the_assessment, .fini = fx_done)
+{
+    load("plan \"P\" { baseline 2017 }\nindicator s unit % lower is better\ntarget T: s < 5% by 2030\n",
+         "indicator,region,year,value\ns,R,2015,25\ns,R,2018,21\ns,R,2022,20\n");
+    expect_fmt("_baseline(s)", "21 %");
+    value c = E("cagr(s)");
+    cr_assert_eq(c.kind, V_NUMBER);
+    near(c.num, pow(20.0 / 21, 1.0 / 4) - 1, 1e-15);
+}

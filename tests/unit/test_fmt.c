@@ -1092,3 +1092,31 @@ Test(fmt_extra, joint_leads_and_via_round_trip)
     ast_file_free(f);
     diag_free(&d);
 }
+
+Test(fmt_extra, stated_baseline_and_within_round_trip)
+{
+    const char *src = "target CT4b \"Thấp còi\"  baseline 19.6%   in 2019 :stunting <= 17% by 2025\n"
+                      "target baseline 3 per 1000 in 2020: u5mr < 2 per 1000 by 2030\n"
+                      "target : vacc > 99%   maintain from 2021 to 2030  within 0.5%\n";
+    diag_sink d;
+    diag_init(&d);
+    ast_file *f = parse_text("t.plan", src, strlen(src), 0, PARSE_FILE, &d, NULL);
+    cr_assert_eq(f->nerrors, 0);
+    size_t n = 0;
+    char *out = fmt_render(f, &n);
+    const char *want = "target CT4b \"Thấp còi\" baseline 19.6% in 2019: stunting <= 17% by 2025\n"
+                       "target baseline 3 per 1000 in 2020: u5mr < 2 per 1000 by 2030\n"
+                       "target : vacc > 99% maintain from 2021 to 2030 within 0.5%\n";
+    cr_assert_str_eq(out, want);
+    /* and fmt of the result is the result */
+    ast_file *g = parse_text("t.plan", out, n, 0, PARSE_FILE, &d, NULL);
+    cr_assert_eq(g->nerrors, 0);
+    size_t m = 0;
+    char *again = fmt_render(g, &m);
+    cr_assert_str_eq(again, want);
+    pc_free(again);
+    pc_free(out);
+    ast_file_free(g);
+    ast_file_free(f);
+    diag_free(&d);
+}

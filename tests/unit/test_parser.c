@@ -156,7 +156,7 @@ Test(parser, all_errors_are_reported_and_recovery_resumes)
                            "indicator x unit %% lower is better\n"
                            "report every year 30 Nov from all to X\n", &out);
     cr_assert_eq(f->nerrors, 3, "%s", out);
-    cr_assert(th_has(out, "t.plan:1:12: error: unexpected name 'stunting'; expected a string or ':'"), "%s", out);
+    cr_assert(th_has(out, "t.plan:1:12: error: unexpected name 'stunting'; expected a string, 'baseline' or ':'"), "%s", out);
     cr_assert(th_has(out, "note: a target reads: target CT4"), "%s", out);
     cr_assert(th_has(out, "t.plan:4:19: error: unexpected number 30; expected 'by'"), "%s", out);
     /* the good declaration between the broken ones is kept */
@@ -298,6 +298,20 @@ Test(parser, plan_period)
     ast_file_free(f);
     f = th_parse("plan \"X\" { period 2030 to 2021 }\n", &out);
     cr_assert(th_has(out, "t.plan:1:27: error: the period 2030 to 2021 runs backwards"), "%s", out);
+    free(out);
+    ast_file_free(f);
+}
+
+Test(parser, number_too_small_is_an_error)
+{
+    char src[600] = "indicator x \"x\" unit count\ntarget T: x < 0.";
+    size_t n = strlen(src);
+    memset(src + n, '0', 400);
+    strcpy(src + n + 400, "1 by 2030\n");
+    char *out;
+    ast_file *f = th_parse(src, &out);
+    cr_assert_eq(f->nerrors, 1, "%s", out);
+    cr_assert(th_has(out, "t.plan:2:15: error: this number is too small to hold: it would silently become 0"), "%s", out);
     free(out);
     ast_file_free(f);
 }

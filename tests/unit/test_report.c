@@ -80,6 +80,7 @@ static assess_result res(pc_status st)
     a.method = METHOD_CR;
     a.base_value = a.latest_value = a.deadline_value = NAN;
     a.actual_rate = a.required_rate = a.ratio = a.projected = NAN;
+    a.expected_now = a.required_rate_from_now = NAN;
     return a;
 }
 
@@ -186,6 +187,9 @@ static void build(void)
     m[1].r.latest_year = 2023, m[1].r.latest_value = 18.0;
     m[1].r.actual_rate = -0.02803, m[1].r.required_rate = -0.02864;
     m[1].r.ratio = 0.979, m[1].r.projected = 17.49;
+    m[1].r.expected_now = 17.95, m[1].r.required_rate_from_now = -0.0282;
+    m[1].r.ev_points = 2, m[1].r.ev_span = 3, m[1].r.ev_age = 1;
+    m[1].r.declared_base = 2019;
 
     m[2] = (ms_result){&f->ct4_ms[1], &f->ct4, &f->stunting, bg, &f->own_doh, res(ST_AT_RISK)};
     m[2].r.base_year = 2020, m[2].r.base_value = 19.6;
@@ -194,6 +198,7 @@ static void build(void)
     m[2].r.ratio = -0.0, m[2].r.projected = 18.0000004;
 
     m[3] = (ms_result){&f->t1_ms[0], &f->t1, &f->u5mr, bg, &f->own_doh, res(ST_NO_DATA)};
+    m[3].r.reason = AR_NO_DEADLINE_VALUE;
 
     m[4] = (ms_result){&f->t2_ms[0], &f->t2, &f->enrol5, bg, &f->own_none, res(ST_BROKEN)};
     f->broken[1] = 2022;
@@ -417,10 +422,14 @@ Test(report, csv_columns_all)
     char *s = render_ok(&fx.r, FMT_CSV, "all");
     const char *head = "region,milestone,target,indicator,series,comparison,threshold,unit,deadline,"
                        "status,method,baseline_year,baseline_value,latest_year,latest_value,"
-                       "actual_rate,required_rate,ratio,projected,lead,coordinators,broken_years\n";
+                       "actual_rate,required_rate,ratio,projected,lead,coordinators,broken_years,"
+                       "value_year,baseline_declared,expected_now,required_rate_from_now,points,span,age,reason\n";
     cr_assert_eq(strncmp(s, head, strlen(head)), 0, "%s", s);
     cr_assert(strstr(s, "\nBắc Giang,T3/2025,T3,obesity,area=rural,<,5,%,2025,achieved,projection,"
-                        "2020,6,2023,4.1,,,,,DOH,DOLISA,\n"), "%s", s);
+                        "2020,6,2023,4.1,,,,,DOH,DOLISA,,,,,,,,,\n"), "%s", s);
+    /* the v2 columns */
+    cr_assert(strstr(s, ",DOH,DOLISA,,,2019,17.950000,-0.028200,2,3,1,\n"), "%s", s);
+    cr_assert(strstr(s, ",,no value at the deadline or a year either side\n"), "%s", s);
     free(s);
 }
 
@@ -433,7 +442,7 @@ Test(report, csv_unknown_column)
     cr_assert_not_null(err);
     cr_assert(strstr(err, "'stauts'"), "%s", err);
     cr_assert(strstr(err, "valid columns: region, milestone,"), "%s", err);
-    cr_assert(strstr(err, "broken_years, all"), "%s", err);
+    cr_assert(strstr(err, "age, reason, all"), "%s", err);
     cr_assert_str_eq(s, "");   /* nothing written */
     free(s);
 
@@ -475,39 +484,45 @@ static const char json_golden[] =
     "\"comparison\": null, \"threshold\": 2, \"unit\": \"%\", \"deadline\": null, \"status\": \"off_track\", "
     "\"baseline\": {\"year\": 2025, \"value\": 120}, \"latest\": {\"year\": 2027, \"value\": 118}, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, \"projected\": null, "
-    "\"lead\": \"DOLISA\", \"coordinators\": [], \"kind\": \"rate\", \"label\": \"Tảo hôn\", "
+    "\"lead\": \"DOLISA\", \"coordinators\": [], "
+    "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"rate\", \"label\": \"Tảo hôn\", "
     "\"rate\": {\"change\": \"decrease\", \"min\": 2, \"max\": 3, \"from\": 2025, \"to\": 2030}, "
     "\"broken_years\": [2027]},\n"
     "    {\"id\": \"CT4/2025\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 17, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"on_track\", "
     "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
     "\"method\": \"cr\", \"actual_rate\": -0.02803, \"required_rate\": -0.02864, \"ratio\": 0.979, "
-    "\"projected\": 17.49, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"projected\": 17.49, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
+    "\"value_year\": null, \"baseline_moved\": {\"declared\": 2019, \"used\": 2020}, \"expected_now\": 17.95, \"required_rate_from_now\": -0.0282, \"evidence\": {\"points\": 2, \"span\": 3, \"age\": 1}, \"reason\": null, \"kind\": \"by\", "
     "\"label\": \"Chỉ tiêu 4\"},\n"
     "    {\"id\": \"CT4/2030\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 12, \"unit\": \"%\", \"deadline\": 2030, \"status\": \"at_risk\", "
     "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
     "\"method\": \"cr\", \"actual_rate\": 0, \"required_rate\": -0.04, \"ratio\": 0, "
-    "\"projected\": 18.0000004, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"projected\": 18.0000004, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
+    "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"by\", "
     "\"label\": \"Chỉ tiêu 4\"},\n"
     "    {\"id\": \"T1/2025\", \"target\": \"T1\", \"indicator\": \"u5mr\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 18.5, \"unit\": \"per 1000\", \"deadline\": 2025, \"status\": \"no_data\", "
     "\"baseline\": null, \"latest\": null, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
-    "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
+    "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": \"no value at the deadline or a year either side\", \"kind\": \"by\", "
     "\"label\": null},\n"
     "    {\"id\": \"T2/maintain\", \"target\": \"T2\", \"indicator\": \"enrol5\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \">=\", \"threshold\": 100, \"unit\": \"%\", \"deadline\": null, \"status\": \"broken\", "
     "\"baseline\": {\"year\": 2020, \"value\": 100}, \"latest\": {\"year\": 2023, \"value\": 99.5}, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
-    "\"projected\": null, \"lead\": null, \"coordinators\": [], \"kind\": \"maintain\", "
+    "\"projected\": null, \"lead\": null, \"coordinators\": [], "
+    "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"maintain\", "
     "\"label\": null, \"from\": 2020, \"to\": null, \"broken_years\": [2022]},\n"
     "    {\"id\": \"T3/2025\", \"target\": \"T3\", \"indicator\": \"obesity\", \"region\": \"Bắc Giang\", "
     "\"series\": {\"area\": \"rural\"}, "
     "\"comparison\": \"<\", \"threshold\": 5, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"achieved\", "
     "\"baseline\": {\"year\": 2020, \"value\": 6}, \"latest\": {\"year\": 2023, \"value\": 4.1}, "
     "\"method\": \"projection\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
-    "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
+    "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
+    "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"by\", "
     "\"label\": null}\n"
     "  ],\n"
     "  \"agencies\": [\n"

@@ -237,3 +237,75 @@ Test(resolve, deadline_outside_the_period_is_a_warning)
     cr_assert(th_has(out, "warning: the deadline 2035 is outside the plan's period 2021 to 2030"), "%s", out);
     free(out);
 }
+
+/* ---- v2: the correctness traps of issue 11 ---- */
+
+Test(v2, later_milestone_laxer_or_reversed_is_a_warning)
+{
+    char *out;
+    int n = th_check(BASE "target A: stunting <= 8.5% by 2025, >= 9% by 2030\n", &out);
+    cr_assert_eq(n, 0, "a warning, not an error: %s", out);
+    cr_assert(th_has(out, "t.plan:5:37: warning: the 2030 milestone asks for a higher value ('>= 9'), the 2025 one for a lower one ('<= 8.5')"), "%s", out);
+    cr_assert(th_has(out, "t.plan:5:20: note: the 2025 milestone is here"), "%s", out);
+    free(out);
+    th_check(BASE "target B: stunting <= 8% by 2025, <= 9% by 2030\n", &out);
+    cr_assert(th_has(out, "t.plan:5:38: warning: the 2030 milestone ('<= 9') is laxer than the 2025 one ('<= 8')"), "%s", out);
+    free(out);
+    th_check(BASE "target C: stunting < 8% by 2025, <= 8% by 2030\n", &out);
+    cr_assert(th_has(out, "is laxer than the 2025 one ('< 8')"), "%s", out);
+    free(out);
+    /* stricter or equal later milestones are fine, both ways */
+    th_check(BASE "indicator e \"e\" unit % higher is better\n"
+             "target D: stunting <= 8% by 2025, <= 8% by 2030, < 6% by 2035\n"
+             "target E: e >= 90% by 2025, > 90% by 2030, >= 95% by 2035\n", &out);
+    cr_assert(!th_has(out, "warning"), "%s", out);
+    free(out);
+    th_check(BASE "indicator e \"e\" unit % higher is better\ntarget F: e >= 90% by 2025, >= 89.9% by 2030\n", &out);
+    cr_assert(th_has(out, "warning: the 2030 milestone ('>= 89.9') is laxer than the 2025 one ('>= 90')"), "%s", out);
+    free(out);
+}
+
+Test(v2, zero_rate_is_an_error)
+{
+    char *out;
+    int n = th_check(BASE "indicator cm \"c\" lower is better\ntarget : cm decrease by 0% per year from 2025 to 2030\n", &out);
+    cr_assert_eq(n, 1, "%s", out);
+    cr_assert(th_has(out, "t.plan:6:25: error: a change of 0% a year asks for nothing: give the yearly decrease it must reach, like 2%"), "%s", out);
+    free(out);
+    n = th_check(BASE "indicator cm \"c\" lower is better\ntarget : cm decrease by 0% to 1% per year from 2025 to 2030\n", &out);
+    cr_assert_eq(n, 0, "a range from 0 asks for something: %s", out);
+    free(out);
+}
+
+Test(v2, ratio_of_like_series_declared_percent)
+{
+    char *out;
+    int n = th_check("indicator a \"a\" unit count\nindicator b \"b\" unit count\n"
+                     "indicator r1 = a / b unit %\n"
+                     "indicator r2 = a / b * 100 unit %\n"
+                     "indicator r3 = 1000 * a / b unit per 1000\n"
+                     "indicator r4 = a * 100 / b unit %\n"
+                     "indicator r5 = a / b * 1000 unit %\n"
+                     "indicator r6 = a / b\n", &out);
+    cr_assert_eq(n, 2, "%s", out);
+    cr_assert(th_has(out, "t.plan:3:16: error: this ratio of two series in one unit is a fraction (0.25 for 25%), but 'r1' is declared in %: multiply it by 100"), "%s", out);
+    cr_assert(th_has(out, "t.plan:7:16: error: this ratio of two series in one unit is scaled by 1000, but 'r5' is declared in %, which needs 100"), "%s", out);
+    free(out);
+}
+
+Test(v2, stated_baseline_and_within_are_unit_checked)
+{
+    char *out;
+    int n = th_check(BASE "target CT4b \"s\" baseline 19.6 in 2019: stunting <= 17% by 2025\n"
+                     "target : stunting < 5% maintain within 0.5 per 1000\n", &out);
+    cr_assert_eq(n, 2, "%s", out);
+    cr_assert(th_has(out, "t.plan:5:26: error: 19.6 is a plain number, but indicator 'stunting' is measured in %"), "%s", out);
+    cr_assert(th_has(out, "t.plan:6:40: error: 0.5 is ‰ (per 1000), but indicator 'stunting' is measured in %"), "%s", out);
+    free(out);
+    n = th_check(BASE "target CT4b \"s\" baseline 19.6% in 2019: stunting <= 17% by 2025 baseline 2020\n", &out);
+    cr_assert(th_has(out, "error: the baseline is given twice: keep 'baseline 19.6 in 2019' before the ':'"), "%s", out);
+    free(out);
+    n = th_check(BASE "target CT4b \"s\" baseline 19.6% in 2025: stunting <= 17% by 2025\n", &out);
+    cr_assert(th_has(out, "error: the deadline 2025 is not after the baseline year 2025"), "%s", out);
+    free(out);
+}
