@@ -158,6 +158,7 @@ int csv_load_mem(dataset *ds, const char *name, const char *text, size_t len,
 typedef struct csv_opts {
     int threads;
     size_t min_chunk;
+    const char *format;   /* a CSV layout by name (csv, sdmx, sdg, dhis2, wide); NULL: from the header */
 } csv_opts;
 int csv_load_ex(dataset *ds, const char *path, const ds_spec *spec, const csv_opts *opts,
                 diag_sink *diags);

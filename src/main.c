@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "import.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "mem.h"
@@ -24,6 +25,7 @@ static const char usage_text[] =
     "       [--as-of YEAR] [--region NAME | --all-regions] [--submissions CSV]\n"
     "       [--format text|json|csv|markdown|html] [--columns LIST] [--by-agency]\n"
     "       [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
+    "       [--data FILE ...] [--data-format auto|csv|sdmx|sdg|dhis2|wide] [--sheet NAME]\n"
     "  repl [FILE] [--data CSV]   explore a plan interactively\n"
     "  help [COMMAND]             this text\n"
     "  version                    print the version\n"
@@ -232,25 +234,40 @@ static int parse_fail_on(const char *s, int *set)
 static int cmd_eval(int argc, char **argv)
 {
     const char *data = NULL, *format = "text", *out_path = NULL, *color_opt = "auto";
+    const char *datas[DS_MAX_FILES];
+    size_t ndata = 0;
+    import_opts io = {NULL, NULL};
     eval_options eo;
     memset(&eo, 0, sizeof eo);
     eo.want_alerts = 1;
     report_options ro;
     memset(&ro, 0, sizeof ro);
     int fail_on[ST__COUNT] = {0}, have_fail_on = 0;
-    enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR };
+    enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR,
+           O_DFORMAT, O_SHEET };
     static const struct option opts[] = {
         {"data", required_argument, NULL, O_DATA}, {"as-of", required_argument, NULL, O_ASOF},
         {"region", required_argument, NULL, O_REGION}, {"all-regions", no_argument, NULL, O_ALL},
         {"format", required_argument, NULL, O_FORMAT}, {"fail-on", required_argument, NULL, O_FAILON},
         {"columns", required_argument, NULL, O_COLUMNS}, {"by-agency", no_argument, NULL, O_BYAG},
         {"submissions", required_argument, NULL, O_SUBS}, {"output", required_argument, NULL, O_OUT},
-        {"color", required_argument, NULL, O_COLOR}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"color", required_argument, NULL, O_COLOR}, {"data-format", required_argument, NULL, O_DFORMAT},
+        {"sheet", required_argument, NULL, O_SHEET}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         switch (c) {
-        case O_DATA: data = optarg; break;
+        case O_DATA:
+            if (ndata == DS_MAX_FILES)
+                return usage_error("eval", "%s", "at most 16 --data files");
+            data = datas[ndata++] = optarg;
+            break;
+        case O_DFORMAT:
+            if (!import_format_known(optarg))
+                return usage_error("eval", "unknown data format '%s': use auto, csv, sdmx, sdg, dhis2 or wide", optarg);
+            io.format = optarg;
+            break;
+        case O_SHEET: io.sheet = optarg; break;
         case O_ASOF:
             if (parse_year_arg(optarg, &eo.as_of) != 0) {
                 if (optarg[0] && strspn(optarg, "0123456789") == strlen(optarg))
@@ -306,7 +323,7 @@ static int cmd_eval(int argc, char **argv)
         return EXIT_BAD;
     }
     int status = EXIT_OK;
-    if (pc_load_plan(s, argv[optind]) != 0 || (data && session_load_data(s, data) != 0)) {
+    if (pc_load_plan(s, argv[optind]) != 0 || (data && session_load_data_files(s, datas, ndata, &io) != 0)) {
         pc_print_diagnostics(s, stderr, dcolor);
         pc_session_free(s);
         return EXIT_BAD;
@@ -367,18 +384,22 @@ static int cmd_eval(int argc, char **argv)
             pc_session_free(s);
             return EXIT_BAD;
         }
-        pc_print_diagnostics(s, stderr, dcolor);   /* warnings */
-        if (!data && s->plan->nmilestones)
-            fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
+        ro.data = s->ds;
+        ro.warnings = &s->diags;   /* JSON lists them: printed after the report is written */
         if (out_path) {
             out = fileio_write_atomic_begin(out_path, &fa, ebuf, sizeof ebuf);
             if (!out) {
+                pc_print_diagnostics(s, stderr, dcolor);
                 fprintf(stderr, "plancheck: %s\n", ebuf);
                 pc_session_free(s);
                 return EXIT_BAD;
             }
         }
+        diag_print(stderr, &s->diags, dcolor);   /* warnings, before the report (a reader may stop early) */
         wrc = report_write(out, &s->result, &ro, &err);
+        diag_clear(&s->diags);
+        if (!data && s->plan->nmilestones)
+            fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
     }
     if (wrc != 0) {
         if (err)

@@ -3,6 +3,7 @@
  * It holds no global state and prints only into the FILE it is given. */
 #include "session.h"
 #include "fileio.h"
+#include "import.h"
 #include "mem.h"
 #include <string.h>
 
@@ -110,6 +111,11 @@ int pc_load_plan(pc_session *s, const char *path)
 
 int session_load_data(pc_session *s, const char *path)
 {
+    return session_load_data_files(s, &path, 1, NULL);
+}
+
+int session_load_data_files(pc_session *s, const char *const *paths, size_t n, const import_opts *io)
+{
     if (!s->plan) {
         diag_at(&s->diags, DIAG_ERROR, NULL, "load a plan before its data");
         return -1;
@@ -124,7 +130,11 @@ int session_load_data(pc_session *s, const char *path)
         diag_at(&s->diags, DIAG_ERROR, NULL, "out of memory");
         return -1;
     }
-    int rc = csv_load(ds, path, &spec, &s->diags);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)   /* all into one dataset: conflicts name both files */
+        rc = import_load(ds, paths[i], io, &spec, &s->diags);
+    if (rc == 0)
+        import_warnings(ds, &spec, &s->diags);
     arena_free(a);
     if (rc != 0) {
         ds_free(ds);
@@ -134,11 +144,26 @@ int session_load_data(pc_session *s, const char *path)
     ds_free(s->ds);
     s->ds = ds;
     pc_free(s->data_path);
-    s->data_path = pc_strndup(path, strlen(path));
+    s->data_path = n ? pc_strndup(paths[0], strlen(paths[0])) : NULL;
     return 0;
 }
 
 int pc_load_data(pc_session *s, const char *csv_path) { return session_load_data(s, csv_path); }
+
+/* An as-of year before all of an indicator's data leaves its targets without a value. */
+static void as_of_warnings(pc_session *s, int as_of)
+{
+    if (!s->ds || !ds_nfiles(s->ds))
+        return;
+    for (int i = 0; i < s->plan->nindicators; i++) {
+        const indicator *ind = s->plan->indicators[i];
+        int lo, hi;
+        if (!ind->derived && ds_indicator_years(s->ds, ind->id.name, &lo, &hi) && lo > as_of)
+            diag_at(&s->diags, DIAG_WARNING, NULL,
+                    "indicator '%s' has no value up to the as-of year %d: its data starts in %d",
+                    ind->id.name, as_of, lo);
+    }
+}
 
 int session_evaluate(pc_session *s, const eval_options *opt)
 {
@@ -154,6 +179,8 @@ int session_evaluate(pc_session *s, const eval_options *opt)
         }
     }
     session_drop_result(s);
+    if (opt->as_of)
+        as_of_warnings(s, opt->as_of);
     if (eval_plan(s->plan, s->ds, opt, &s->result, &s->diags) != 0) {
         eval_result_free(&s->result);   /* a failed evaluation may hold partial results */
         memset(&s->result, 0, sizeof s->result);

@@ -60,7 +60,7 @@ static const ds_spec default_spec = {default_inds, sizeof default_inds / sizeof 
 
 static int load_opts(const char *text, const ds_spec *spec, int threads, size_t min_chunk)
 {
-    csv_opts o = {threads, min_chunk};
+    csv_opts o = {threads, min_chunk, NULL};
     return csv_load_mem_ex(ds, "data.csv", text, strlen(text), spec, &o, &sink);
 }
 

@@ -1,0 +1,27 @@
+/* import.h — loading indicator data in any of the formats of DESIGN.md §3 into a dataset,
+ * and the warnings that keep a load from failing silently (indicators that match nothing,
+ * rows skipped, years a sum leaves out). */
+#ifndef PC_IMPORT_H
+#define PC_IMPORT_H
+#include "dataset.h"
+#include "diag.h"
+
+typedef struct import_opts {
+    const char *format;   /* NULL or "auto": recognised from the content; else a format name */
+    const char *sheet;    /* xlsx: the sheet to read (NULL: the first) */
+} import_opts;
+
+/* The format names --data-format takes, for messages. */
+extern const char import_format_names[];
+/* Is name a format --data-format takes? */
+int import_format_known(const char *name);
+
+/* Load one file (path "-": standard input) into ds. 0, -1 with errors in diags. */
+int import_load(dataset *ds, const char *path, const import_opts *opt, const ds_spec *spec,
+                diag_sink *diags);
+
+/* After the last file: warnings for every plan indicator no row matched (with the data's
+ * nearest codes), rows of other indicators skipped, and years a `sum` left out. */
+void import_warnings(const dataset *ds, const ds_spec *spec, diag_sink *diags);
+
+#endif
