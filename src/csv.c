@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "numfmt.h"
 #include "strmap.h"
+#include "import_layout.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
@@ -132,6 +133,10 @@ int ds_period_parse(const char *s, size_t n, ds_period *out)
         p = ds_period_make(year, DS_HALF, s[5] - '0');
     else if (n == 6 && (s[4] == 'Q' || s[4] == 'q') && digit(s[5]))
         p = ds_period_make(year, DS_QUARTER, s[5] - '0');
+    else if (n == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'S') && digit(s[6]))   /* SDMX: 2024-Q1 */
+        p = ds_period_make(year, s[5] == 'Q' ? DS_QUARTER : DS_HALF, s[6] - '0');
+    else if (n == 8 && s[4] == '-' && s[5] == 'M' && digit(s[6]) && digit(s[7]))   /* SDMX: 2024-M06 */
+        p = ds_period_make(year, DS_MONTH, (s[6] - '0') * 10 + (s[7] - '0'));
     else if (n == 6 && digit(s[4]) && digit(s[5]))   /* DHIS2's months: 202406 */
         p = ds_period_make(year, DS_MONTH, (s[4] - '0') * 10 + (s[5] - '0'));
     else if (n == 7 && s[4] == '-' && digit(s[5]) && digit(s[6]))
@@ -238,7 +243,7 @@ static int thousands_dots(const char *s, size_t n)
 
 /* ---- the loader: what all chunks share (read-only while threads run) ---- */
 
-enum { COL_ANNOT, COL_IND, COL_REG, COL_YEAR, COL_VAL, COL_UNIT, COL_DIM };
+enum { COL_ANNOT, COL_IND, COL_REG, COL_YEAR, COL_VAL, COL_UNIT, COL_DIM, COL_WIDE };
 
 #define SPEC_UNKNOWN (-2)
 #define SPEC_SKIP (-1)
@@ -259,6 +264,10 @@ typedef struct loader {
     strmap specmap;           /* indicator ids and codes -> spec index */
     const char **specunit;    /* canonical (or as written) unit per spec entry; NULL unchecked */
     char sep;                 /* ',' or ';' (from the header) */
+    const csv_layout *layout; /* the format's columns (tidy, SDMX, SDG, DHIS2, wide) */
+    const char *format;       /* asked for (--data-format), NULL: from the header */
+    int *widecol;             /* wide files: the indicator columns */
+    size_t nwide;
     int file;                 /* index of this file in the dataset */
 } loader;
 
@@ -690,7 +699,21 @@ static int row_dimkey(chunk *c, const char *row, uint32_t row_line, const char *
     return bad ? -1 : 0;
 }
 
-static void process_row(chunk *c, const char *row, uint32_t row_line)
+/* SDMX with labels: "VNM: Viet Nam" is the code VNM. */
+static inline void code_part(const loader *L, const char **s, size_t *n)
+{
+    if (!L->layout->strip_labels)
+        return;
+    const char *colon = memchr(*s, ':', *n);
+    if (colon) {
+        *n = (size_t)(colon - *s);
+        trim(s, n);
+    }
+}
+
+/* One data row: the indicator cell in fi (a wide file: a field holding the column's name)
+ * and the value in fv. */
+static void process_row(chunk *c, const char *row, uint32_t row_line, const field *fi, const field *fv)
 {
     const loader *L = c->L;
     const field *f = c->f;
@@ -699,8 +722,8 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
     size_t n;
 
     /* indicator */
-    const field *fi = &f[L->col_ind];
     cell(c, fi, &s, &n);
+    code_part(L, &s, &n);
     if (!same(c->ind_s, c->ind_n, s, n)) {
         uint32_t id;
         if (intern_name(c, row, row_line, fi, s, n, "indicator", &id) < 0) {
@@ -721,6 +744,7 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
     /* region: recorded even when the row is skipped */
     const field *fr = &f[L->col_reg];
     cell(c, fr, &s, &n);
+    code_part(L, &s, &n);
     if (!same(c->reg_s, c->reg_n, s, n)) {
         /* regions tend to come in the same order under every indicator: try the one that
          * followed the previous region last time before hashing */
@@ -779,7 +803,6 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
         L->spec->inds[c->ind_spec].agg == DS_AGG_NONE && !c->subannual[c->ind_spec])
         c->subannual[c->ind_spec] = row_line;   /* reported once per indicator, after the load */
     /* value */
-    const field *fv = &f[L->col_val];
     cell(c, fv, &s, &n);
     trim(&s, &n);
     double v;
@@ -841,6 +864,9 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
         size_t lens[64], dn, nonempty = 0;
         for (size_t d = 0; d < L->ndims; d++) {
             cell(c, &f[L->dimcol[d]], &vals[d], &lens[d]);
+            code_part(L, &vals[d], &lens[d]);
+            if (lens[d] && csv_layout_total(vals[d], lens[d]))
+                lens[d] = 0;   /* a total: as an empty cell */
             nonempty += lens[d] > 0;
         }
         if (nonempty) {
@@ -954,7 +980,17 @@ static void parse_chunk(chunk *c)
             }
             c->scratch_used = 0;
         }
-        process_row(c, row, row_line);
+        if (!L->nwide) {
+            process_row(c, row, row_line, &c->f[L->col_ind], &c->f[L->col_val]);
+        } else {   /* a wide file: one row per indicator column (each counts as a row read) */
+            c->st.rows += L->nwide - 1;
+            for (size_t w = 0; w < L->nwide && !c->fatal; w++) {
+                const char *name = L->colname[L->widecol[w]];
+                field fi = {name, name, strlen(name), 0};
+                c->scratch_used = 0;
+                process_row(c, row, row_line, &fi, &c->f[L->widecol[w]]);
+            }
+        }
         if (L->mapped && (size_t)(p - buf) > c->dropped + (17u << 20))
             drop_behind(c, row);
         if (L->mapped && (size_t)(p - buf) + (2u << 20) >= c->populated)
@@ -973,7 +1009,6 @@ static void *chunk_thread(void *arg)
 
 /* ---- the header ---- */
 
-static const char *const required[] = {"indicator", "region", "year", "value"};
 
 /* The separator of a file from its header line: ';' when it has more of them than of ','
  * outside quotes (Excel writes ';' where ',' is the decimal comma), else ','. */
@@ -990,27 +1025,137 @@ static char header_separator(const char *p, const char *end)
     return semis > commas ? ';' : ',';
 }
 
-/* The role of a header column (names match without regard to case). A declared dimension
- * takes the plan's spelling (*name is replaced). Without a plan's list of dimensions every
- * other column is a dimension; with one, every other column is an annotation. */
-static int column_role(const loader *L, char **name)
+/* A declared dimension of the plan named so (without regard to case), or NULL. */
+static const char *declared_dim(const loader *L, const char *name)
 {
-    static const struct { const char *name; int role; } fixed[] = {
-        {"indicator", COL_IND}, {"region", COL_REG}, {"year", COL_YEAR}, {"value", COL_VAL},
-        {"unit", COL_UNIT}, {"source", COL_ANNOT}, {"note", COL_ANNOT}, {"comment", COL_ANNOT}};
-    for (size_t r = 0; r < sizeof fixed / sizeof fixed[0]; r++)
-        if (strcasecmp(*name, fixed[r].name) == 0)
-            return fixed[r].role;
-    if (!L->spec || !L->spec->dims_declared)
+    for (size_t d = 0; L->spec && L->spec->dims_declared && d < L->spec->ndims; d++)
+        if (strcasecmp(name, L->spec->dims[d]) == 0)
+            return L->spec->dims[d];
+    return NULL;
+}
+
+/* An SDMX identifier: A-Z first, then A-Z, 0-9, _. */
+static int sdmx_id(const char *s)
+{
+    if (!(*s >= 'A' && *s <= 'Z'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* Rename column i to the first n bytes of name (never longer than the old name). */
+static void rename_col(loader *L, size_t i, const char *name, size_t n)
+{
+    memmove(L->colname[i], name, n);
+    L->colname[i][n] = '\0';
+}
+
+/* The role of column i once the layout is known. A declared dimension takes the plan's
+ * spelling; the format's own dimensions are dimensions whatever the plan declares; without
+ * a plan's list every other column of a tidy file is a dimension; otherwise an annotation. */
+static int column_role(loader *L, size_t i)
+{
+    const csv_layout *lay = L->layout;
+    size_t kl;
+    const char *key = csv_layout_key(lay, L->colname[i], &kl);
+    char k[128];
+    snprintf(k, sizeof k, "%.*s", (int)kl, key);
+    const char *decl = declared_dim(L, k);
+    if (decl) {
+        rename_col(L, i, decl, strlen(decl));
         return COL_DIM;
-    for (size_t d = 0; d < L->spec->ndims; d++)
-        if (strcasecmp(*name, L->spec->dims[d]) == 0) {
-            size_t len = strlen(L->spec->dims[d]);
-            if (len <= strlen(*name))
-                memcpy(*name, L->spec->dims[d], len + 1);
-            return COL_DIM;
+    }
+    if (csv_layout_in(lay->annots, k))
+        return COL_ANNOT;
+    if (csv_layout_in(lay->dims, k) && lay->dim_name) {
+        const char *dn = declared_dim(L, lay->dim_name);
+        dn = dn ? dn : lay->dim_name;
+        if (strlen(dn) > strlen(L->colname[i])) {   /* "catoptcombo": room for the longer name */
+            char *longer = pc_realloc(L->colname[i], strlen(dn) + 1);
+            if (longer)
+                L->colname[i] = longer;
+            else
+                dn = k;
         }
+        rename_col(L, i, dn, strlen(dn));
+        return COL_DIM;
+    }
+    if (csv_layout_in(lay->dims, k) ||
+        (lay->code_dims && sdmx_id(k) && L->col_year >= 0 && (int)i < L->col_year)) {
+        rename_col(L, i, k, strlen(k));
+        return COL_DIM;
+    }
+    size_t n = strlen(k);
+    if (lay->bracket_dims && n > 2 && k[0] == '[' && k[n - 1] == ']') {
+        rename_col(L, i, k + 1, n - 2);
+        return COL_DIM;
+    }
+    if (lay->wide)
+        return COL_WIDE;
+    if (lay == csv_layout_named("csv") && (!L->spec || !L->spec->dims_declared))
+        return COL_DIM;
     return COL_ANNOT;
+}
+
+/* The column of a role: the first of the layout's names (in its order) in the header. */
+static int find_col(const loader *L, const char *const *names)
+{
+    for (size_t k = 0; names && names[k]; k++)
+        for (size_t i = 0; i < L->ncols; i++) {
+            size_t kl;
+            const char *key = csv_layout_key(L->layout, L->colname[i], &kl);
+            if (kl == strlen(names[k]) && strncasecmp(key, names[k], kl) == 0)
+                return (int)i;
+        }
+    return -1;
+}
+
+/* Pick the layout (asked for, or from the header) and give every column its role. */
+static int assign_roles(chunk *c, loader *L, const char *row, uint32_t row_line)
+{
+    L->layout = L->format ? csv_layout_named(L->format) : csv_layout_detect(L->colname, L->ncols);
+    if (!L->layout)
+        L->layout = csv_layout_named("csv");
+    const csv_layout *lay = L->layout;
+    L->col_ind = find_col(L, lay->ind);
+    L->col_reg = find_col(L, lay->reg);
+    L->col_year = find_col(L, lay->year);
+    L->col_val = find_col(L, lay->val);
+    L->col_unit = find_col(L, lay->unit);
+    L->widecol = pc_calloc(L->ncols ? L->ncols : 1, sizeof *L->widecol);
+    if (!L->widecol) {
+        oom_error(c, row_line);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < L->ncols; i++) {
+        if ((int)i == L->col_ind || (int)i == L->col_reg || (int)i == L->col_year ||
+            (int)i == L->col_val || (int)i == L->col_unit)
+            continue;
+        int role = column_role(L, i);
+        const char *name = L->colname[i];
+        if (role == COL_WIDE) {
+            L->widecol[L->nwide++] = (int)i;
+            continue;
+        }
+        if (role != COL_DIM)
+            continue;
+        if (strchr(name, '=')) {
+            const field *fd = &c->f[i];
+            row_error(c, row, row_line, fd->raw, fd->len,
+                      "column '%s' cannot be a dimension: its name contains '='", name);
+            bad = 1;
+        }
+        size_t j = L->ndims++;   /* insertion by name */
+        while (j > 0 && strcmp(L->colname[L->dimcol[j - 1]], name) > 0) {
+            L->dimcol[j] = L->dimcol[j - 1];
+            j--;
+        }
+        L->dimcol[j] = (int)i;
+    }
+    return bad ? -1 : 0;
 }
 
 /* Parse the header row at c->pos; sets up L's columns. 0 ok, -1 reported. */
@@ -1103,45 +1248,40 @@ static int parse_header(chunk *c, loader *L)
             }
         if (dup)
             continue;
-        int role = column_role(L, &L->colname[i]);
-        int *slot = role == COL_IND ? &L->col_ind : role == COL_REG ? &L->col_reg
-                  : role == COL_YEAR ? &L->col_year : role == COL_VAL ? &L->col_val
-                  : role == COL_UNIT ? &L->col_unit : NULL;
-        if (slot)
-            *slot = (int)i;
-        if (role == COL_DIM && strchr(name, '=')) {
-            row_error(c, row, row_line, fd->raw, fd->len,
-                      "column '%s' cannot be a dimension: its name contains '='", name);
-            bad = 1;
-        }
-        if (role == COL_DIM) {   /* insertion by name */
-            size_t j = L->ndims++;
-            while (j > 0 && strcmp(L->colname[L->dimcol[j - 1]], name) > 0) {
-                L->dimcol[j] = L->dimcol[j - 1];
-                j--;
-            }
-            L->dimcol[j] = (int)i;
-        }
     }
+    if (assign_roles(c, L, row, row_line) < 0)
+        bad = 1;
     if (L->ndims > 64) {
         row_error(c, row, row_line, NULL, 0, "too many dimension columns (at most 64)");
         bad = 1;
     }
-    int cols[4] = {L->col_ind, L->col_reg, L->col_year, L->col_val};
-    char missing[128] = "";
+    const csv_layout *lay = L->layout ? L->layout : csv_layout_named("csv");
+    int wide = lay->wide;
+    int cols[4] = {wide ? 0 : L->col_ind, L->col_reg, L->col_year, wide ? 0 : L->col_val};
+    const char *const *names[4] = {lay->ind, lay->reg, lay->year, lay->val};
+    char missing[256] = "";
     int nmissing = 0;
     for (int r = 0; r < 4; r++) {
         if (cols[r] < 0) {
             size_t ml = strlen(missing);
-            snprintf(missing + ml, sizeof missing - ml, "%s'%s'", nmissing ? ", " : "", required[r]);
+            snprintf(missing + ml, sizeof missing - ml, "%s'%s'", nmissing ? ", " : "", names[r][0]);
             nmissing++;
         }
     }
     if (nmissing) {
-        row_error(c, row, row_line, NULL, 0,
-                  "missing column%s %s in the header (a data file starts with a header line "
-                  "'indicator,region,year,value')",
-                  nmissing > 1 ? "s" : "", missing);
+        if (lay == csv_layout_named("csv"))
+            row_error(c, row, row_line, NULL, 0,
+                      "missing column%s %s in the header (a data file starts with a header line "
+                      "'indicator,region,year,value', or is in one of the formats of docs/data.md)",
+                      nmissing > 1 ? "s" : "", missing);
+        else
+            row_error(c, row, row_line, NULL, 0, "missing column%s %s in the header of a %s file",
+                      nmissing > 1 ? "s" : "", missing, lay->name);
+        bad = 1;
+    }
+    if (!bad && wide && L->nwide == 0) {
+        row_error(c, row, row_line, NULL, 0, "no indicator columns after '%s' and '%s' in a wide file",
+                  L->colname[L->col_reg], L->colname[L->col_year]);
         bad = 1;
     }
     return bad || cols[0] < 0 || cols[1] < 0 || cols[2] < 0 || cols[3] < 0 ? -1 : 0;
@@ -1156,6 +1296,7 @@ static void loader_free(loader *L)
             pc_free(L->colname[i]);
     pc_free(L->colname);
     pc_free(L->dimcol);
+    pc_free(L->widecol);
     pc_free(L->specunit);
     strmap_free(&L->specmap);
 }
@@ -1484,6 +1625,7 @@ static int load_buffer(dataset *ds, const char *name, const char *buf, size_t le
     size_t nch = 1;
     int rc = -1;
     memset(ch, 0, sizeof ch);
+    L.format = opts ? opts->format : NULL;
     L.file = ds_begin_file(ds, name);
     if (L.file < 0) {
         diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0, ds_nfiles(ds) >= DS_MAX_FILES

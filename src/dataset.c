@@ -857,6 +857,23 @@ size_t ds_incomplete(const dataset *ds, const char *indicator, const ds_series *
 size_t ds_nindicators(const dataset *ds) { return ds->ninds; }
 const char *ds_indicator(const dataset *ds, size_t i) { return i < ds->ninds ? ds->s.str[ds->inds[i]] : NULL; }
 
+int ds_indicator_has_total(const dataset *ds, const char *indicator, const char **example)
+{
+    uint32_t id;
+    *example = "";
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &id))
+        return 0;
+    for (size_t i = 0; i < ds->nseries; i++) {
+        const ds_series *s = &ds->series[i];
+        if (s->indicator != id || !s->n)
+            continue;
+        if (s->dimkey == 0)
+            return 1;
+        *example = ds->s.str[s->dimkey];
+    }
+    return 0;
+}
+
 int ds_indicator_years(const dataset *ds, const char *indicator, int *min_year, int *max_year)
 {
     uint32_t id;

@@ -423,10 +423,10 @@ Test(csv, empty_files)
 Test(csv, header_problems)
 {
     expect_error("indicator,region,year\nstunting,A,2020\n",
-                 "data.csv:1:0: error: missing column 'value' in the header (a data file starts with a header line 'indicator,region,year,value')\n");
+                 "data.csv:1:0: error: missing column 'value' in the header (a data file starts with a header line 'indicator,region,year,value', or is in one of the formats of docs/data.md)\n");
     diag_clear(&sink);
     expect_error("stunting,A,2020,1\n",
-                 "data.csv:1:0: error: missing columns 'indicator', 'region', 'year', 'value' in the header (a data file starts with a header line 'indicator,region,year,value')\n");
+                 "data.csv:1:0: error: missing columns 'indicator', 'region', 'year', 'value' in the header (a data file starts with a header line 'indicator,region,year,value', or is in one of the formats of docs/data.md)\n");
     diag_clear(&sink);
     expect_error("Indicator,REGION,year,value,Region\n",
                  "data.csv:1:29: error: duplicate column 'Region' (also column 2)\n");
@@ -591,7 +591,7 @@ Test(csv, binary_garbage_never_crashes)
         dataset *d = ds_new();
         diag_sink s;
         diag_init(&s);
-        csv_opts opts = {1 + iter % 3, 1};
+        csv_opts opts = {1 + iter % 3, 1, NULL};
         int rc = csv_load_mem_ex(d, "g.csv", buf, n, NULL, &opts, &s);
         cr_assert(rc == 0 || (rc == -1 && s.nerrors > 0), "rc %d with %d errors", rc, s.nerrors);
         cr_assert_leq(s.nerrors, 100);
@@ -659,14 +659,14 @@ static void threads_agree(int quoted)
     dataset *one = ds_new();
     diag_sink s1;
     diag_init(&s1);
-    csv_opts o1 = {1, 0};
+    csv_opts o1 = {1, 0, NULL};
     cr_assert_eq(csv_load_mem_ex(one, "d.csv", text, len, &default_spec, &o1, &s1), 0);
     for (int t = 2; t <= 8; t += 3) {
         for (size_t chunk = 1000; chunk <= 300000; chunk *= 17) {
             dataset *many = ds_new();
             diag_sink s2;
             diag_init(&s2);
-            csv_opts o2 = {t, chunk};
+            csv_opts o2 = {t, chunk, NULL};
             cr_assert_eq(csv_load_mem_ex(many, "d.csv", text, len, &default_spec, &o2, &s2), 0);
             compare_datasets(one, many);
             ds_free(many);
@@ -698,7 +698,7 @@ static void same_errors(const char *pattern, int min_errors)
         dataset *d = ds_new();
         diag_sink s;
         diag_init(&s);
-        csv_opts o = {pass ? 4 : 1, pass ? 3000 : 0};
+        csv_opts o = {pass ? 4 : 1, pass ? 3000 : 0, NULL};
         cr_assert_eq(csv_load_mem_ex(d, "d.csv", text, len, &default_spec, &o, &s), -1);
         diag_sink keep = sink;
         sink = s;
@@ -1081,7 +1081,7 @@ Test(csv, allocation_failures_are_errors)
             diag_init(&s);
             int rc = -1;
             if (d) {
-                csv_opts o = {threads, 16};
+                csv_opts o = {threads, 16, NULL};
                 rc = csv_load_mem_ex(d, "data.csv", text, strlen(text), &default_spec, &o, &s);
             }
             pc_mem_fail_after(0);
@@ -1236,4 +1236,79 @@ Test(csv, dotted_thousands_show_the_reading)
                  "it reads as 1234567; write 1234567 (no thousands separators, '.' only as the decimal point)\n"
                  "data.csv:3:15: error: '70.000' in column 'value' reads as 70 with a decimal point, or as "
                  "70000 with a dot between thousands; write 70 or 70000\n");
+}
+
+/* ---- the CSV-shaped formats (import_layout.c) ---- */
+
+static const char *const stunt_codes[] = {"NT_ANT_HAZ_NE2_MOD", "SH_STA_STNTN", "SH.STA.STNT.ZS", "f7n9E0hX8qk"};
+static const char *const sex_dim[] = {"sex"};
+static const ds_spec_ind fmt_inds[] = {{"stunting", "%", stunt_codes, 4, DS_AGG_MEAN}};
+static const ds_spec fmt_spec = {fmt_inds, 1, 1, sex_dim, 1};
+
+static int load_fmt(const char *text, const char *format)
+{
+    csv_opts o = {1, 0, format};
+    return csv_load_mem_ex(ds, "f.csv", text, strlen(text), &fmt_spec, &o, &sink);
+}
+
+Test(csv, sdmx_csv_with_labels)
+{
+    cr_assert_eq(load_fmt("DATAFLOW,REF_AREA:Geographic area,INDICATOR:Indicator,SEX:Sex,AGE:Current age,"
+                          "TIME_PERIOD:Time period,OBS_VALUE:Observation Value,UNIT_MEASURE:Unit of measure,"
+                          "OBS_STATUS:Observation Status\n"
+                          "UNICEF:GLOBAL_DATAFLOW(1.0),VNM: Viet Nam,NT_ANT_HAZ_NE2_MOD: Height-for-age <-2 SD,"
+                          "_T: Total,Y0T4: Under 5 years old,2020,19.6,PCNT: %,A: Normal value\n"
+                          "UNICEF:GLOBAL_DATAFLOW(1.0),VNM: Viet Nam,NT_ANT_HAZ_NE2_MOD: Height-for-age <-2 SD,"
+                          "F: Female,_T: Total,2020-Q1,18.1,PCNT: %,A: Normal value\n", NULL),
+                 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "VNM", "AGE=Y0T4", Y(2020)), 19.6, 0, "AGE is a format dimension");
+    cr_assert_float_eq(at("stunting", "VNM", "sex=F", ds_period_make(2020, DS_QUARTER, 1)), 18.1, 0,
+                       "SEX is the plan's 'sex'; _T is the total");
+}
+
+Test(csv, sdg_database_csv)
+{
+    cr_assert_eq(load_fmt("Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,"
+                          "Value,Time_Detail,Source,FootNote,[Age],[Location],[Nature],[Sex],[Units]\n"
+                          "2,2.2,2.2.1,SH_STA_STNTN,Proportion of children moderately or severely stunted (%),"
+                          "704,Viet Nam,2020,19.6,2020,MICS,,ALLAGE,ALLAREA,C,BOTHSEX,PERCENT\n"
+                          "2,2.2,2.2.1,SH_STA_STNTN,Proportion,704,Viet Nam,2020,23.1,2020,MICS,,ALLAGE,RURAL,C,"
+                          "BOTHSEX,PERCENT\n", NULL), 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "Viet Nam", NULL, Y(2020)), 19.6, 0);
+    cr_assert_float_eq(at("stunting", "Viet Nam", "Location=RURAL", Y(2020)), 23.1, 0);
+}
+
+Test(csv, dhis2_data_value_set_csv)
+{
+    cr_assert_eq(load_fmt("dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,"
+                          "comment,followup\n"
+                          "f7n9E0hX8qk,202401,DiszpKrYNg8,HllvX50cXC0,HllvX50cXC0,20,admin,2024-02-01,,false\n"
+                          "f7n9E0hX8qk,202402,DiszpKrYNg8,HllvX50cXC0,HllvX50cXC0,18,admin,2024-03-01,ok,false\n"
+                          "f7n9E0hX8qk,2024Q1,DiszpKrYNg8,pq2XI5kz2BY,HllvX50cXC0,5,admin,2024-03-01,,false\n", NULL),
+                 0, "%s", diags());
+    int years[4];
+    double vals[4];
+    cr_assert_eq(ds_annual(ds_find(ds, "stunting", "DiszpKrYNg8", NULL), INT32_MAX, years, vals, 4), 1);
+    cr_assert_float_eq(vals[0], 19, 0, "the mean of the months; the default combination is the total");
+    cr_assert_not_null(ds_find(ds, "stunting", "DiszpKrYNg8", "categoryOptionCombo=pq2XI5kz2BY"));
+}
+
+Test(csv, world_bank_wide)
+{
+    cr_assert_eq(load_fmt("economy,year,SH.STA.STNT.ZS,SP.DYN.IMRT.IN\nVNM,2015,24.6,17.5\nVNM,2020,19.6,\n", NULL),
+                 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "VNM", NULL, Y(2015)), 24.6, 0);
+    cr_assert_float_eq(at("stunting", "VNM", NULL, Y(2020)), 19.6, 0);
+    cr_assert_eq(ds_get_stats(ds)->skipped, 2, "the other indicator's cells");
+    cr_assert_eq(ds_get_stats(ds)->rows, 4, "a cell is a row read");
+}
+
+Test(csv, format_asked_for_and_missing_columns)
+{
+    cr_assert_eq(load_fmt("indicator,region,year,value\nstunting,A,2020,1\n", "sdmx"), -1);
+    cr_assert_str_eq(diags(), "f.csv:1:0: error: missing columns 'REF_AREA', 'TIME_PERIOD', "
+                              "'OBS_VALUE' in the header of a sdmx file\n");
+    diag_clear(&sink);
+    cr_assert_eq(load_fmt("economy,year\nVNM,2020\n", NULL), -1);
+    cr_assert_str_eq(diags(), "f.csv:1:0: error: no indicator columns after 'economy' and 'year' in a wide file\n");
 }
