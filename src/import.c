@@ -3,19 +3,75 @@
  * warns about what the plan expected and the data did not give. It must not parse a
  * format itself (csv.c and the import_*.c readers do) nor print. */
 #include "import.h"
+#include "fileio.h"
 #include "mem.h"
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
-const char import_format_names[] = "auto, csv, sdmx, sdg, dhis2, wide";
+const char import_format_names[] = "auto, csv, sdmx, sdg, dhis2, dhis2-json, wide, xlsx";
 
 int import_format_known(const char *name)
 {
-    static const char *const names[] = {"auto", "csv", "tidy", "sdmx", "sdg", "dhis2", "wide"};
+    static const char *const names[] = {"auto", "csv", "tidy", "sdmx", "sdg", "dhis2", "dhis2-json", "wide", "xlsx"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
             return 1;
     return 0;
+}
+
+void import_buf_add(import_buf *b, const char *s, size_t n)
+{
+    if (b->oom || n == 0)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (b->n + n + 1 > cap)
+            cap *= 2;
+        char *p = pc_realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void import_buf_cell(import_buf *b, const char *s, size_t n)
+{
+    import_buf_add(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i] == '\n' || s[i] == '\r' ? '\x01' : s[i];
+        import_buf_add(b, &c, 1);
+        if (c == '"')
+            import_buf_add(b, "\"", 1);
+    }
+    import_buf_add(b, "\"", 1);
+}
+
+/* What the first bytes say: 'x' an xlsx workbook (a zip), 'j' JSON, 'c' text (CSV). */
+static char sniff(const char *p, size_t n)
+{
+    if (n >= 4 && memcmp(p, "PK\3\4", 4) == 0)
+        return 'x';
+    size_t i = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    return i < n && (p[i] == '{' || p[i] == '[') ? 'j' : 'c';
+}
+
+static int load_mem(dataset *ds, const char *name, const char *text, size_t len, char kind,
+                    const import_opts *opt, const ds_spec *spec, diag_sink *diags, const csv_opts *co)
+{
+    if (kind == 'j')
+        return import_dhis2_json(ds, name, text, len, spec, diags);
+    if (kind == 'x')
+        return import_xlsx(ds, name, text, len, opt ? opt->sheet : NULL, spec, diags);
+    return csv_load_mem_ex(ds, name, text, len, spec, co, diags);
 }
 
 int import_load(dataset *ds, const char *path, const import_opts *opt, const ds_spec *spec,
@@ -23,8 +79,45 @@ int import_load(dataset *ds, const char *path, const import_opts *opt, const ds_
 {
     csv_opts co;
     memset(&co, 0, sizeof co);
-    co.format = opt && opt->format && strcmp(opt->format, "auto") != 0 ? opt->format : NULL;
-    return csv_load_ex(ds, path, spec, &co, diags);
+    const char *fmt = opt && opt->format && strcmp(opt->format, "auto") != 0 ? opt->format : NULL;
+    char kind = 0;
+    if (fmt && strcmp(fmt, "dhis2-json") == 0)
+        kind = 'j';
+    else if (fmt && strcmp(fmt, "xlsx") == 0)
+        kind = 'x';
+    else if (fmt)
+        kind = 'c';
+    co.format = kind == 'c' ? fmt : NULL;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    struct stat st;
+    if (strcmp(path, "-") != 0 && (stat(path, &st) != 0 || S_ISDIR(st.st_mode)))
+        return csv_load_ex(ds, path, spec, &co, diags);   /* says what is wrong with the path */
+    if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode)) {
+        if (!kind) {   /* a regular file: peek at its first bytes */
+            char head[64];
+            size_t n = 0;
+            FILE *f = fopen(path, "rb");
+            if (f) {
+                n = fread(head, 1, sizeof head, f);
+                fclose(f);
+            }
+            kind = sniff(head, n);
+        }
+        if (kind == 'c')   /* mapped and read by threads */
+            return csv_load_ex(ds, path, spec, &co, diags);
+    }
+    /* a pipe, standard input, JSON or a workbook: the whole file in memory */
+    char *text = NULL, err[512];
+    size_t len = 0;
+    if (fileio_read(path, &text, &len, err, sizeof err) != 0) {
+        size_t pl = strlen(path);   /* fileio says "PATH: reason" */
+        const char *why = strncmp(err, path, pl) == 0 && strncmp(err + pl, ": ", 2) == 0 ? err + pl + 2 : err;
+        diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0, "cannot read: %s", why);
+        return -1;
+    }
+    int rc = load_mem(ds, name, text, len, kind ? kind : sniff(text, len), opt, spec, diags, &co);
+    pc_free(text);
+    return rc;
 }
 
 /* "'a', 'b', 'c'" : up to five of the data's indicator cells, the nearest first. */

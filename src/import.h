@@ -20,6 +20,23 @@ int import_format_known(const char *name);
 int import_load(dataset *ds, const char *path, const import_opts *opt, const ds_spec *spec,
                 diag_sink *diags);
 
+/* A growing text buffer for the readers that turn a format into CSV rows (NUL-terminated;
+ * oom set on failure). cell() writes a quoted CSV field; a line break in it becomes a
+ * control byte, so that one record stays one line (and is refused if it is a name). */
+typedef struct import_buf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} import_buf;
+void import_buf_add(import_buf *b, const char *s, size_t n);
+void import_buf_cell(import_buf *b, const char *s, size_t n);
+
+/* The readers of formats that are not CSV text (the path is a name for messages). */
+int import_dhis2_json(dataset *ds, const char *name, const char *text, size_t len,
+                      const ds_spec *spec, diag_sink *diags);
+int import_xlsx(dataset *ds, const char *name, const char *data, size_t len, const char *sheet,
+                const ds_spec *spec, diag_sink *diags);
+
 /* After the last file: warnings for every plan indicator no row matched (with the data's
  * nearest codes), rows of other indicators skipped, and years a `sum` left out. */
 void import_warnings(const dataset *ds, const ds_spec *spec, diag_sink *diags);

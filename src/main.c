@@ -25,7 +25,7 @@ static const char usage_text[] =
     "       [--as-of YEAR] [--region NAME | --all-regions] [--submissions CSV]\n"
     "       [--format text|json|csv|markdown|html] [--columns LIST] [--by-agency]\n"
     "       [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
-    "       [--data FILE ...] [--data-format auto|csv|sdmx|sdg|dhis2|wide] [--sheet NAME]\n"
+    "       [--data FILE ...] [--data-format auto|csv|sdmx|sdg|dhis2|dhis2-json|wide|xlsx] [--sheet NAME]\n"
     "  repl [FILE] [--data CSV]   explore a plan interactively\n"
     "  help [COMMAND]             this text\n"
     "  version                    print the version\n"
@@ -264,7 +264,7 @@ static int cmd_eval(int argc, char **argv)
             break;
         case O_DFORMAT:
             if (!import_format_known(optarg))
-                return usage_error("eval", "unknown data format '%s': use auto, csv, sdmx, sdg, dhis2 or wide", optarg);
+                return usage_error("eval", "unknown data format '%s': use auto, csv, sdmx, sdg, dhis2, dhis2-json, wide or xlsx", optarg);
             io.format = optarg;
             break;
         case O_SHEET: io.sheet = optarg; break;
