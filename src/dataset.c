@@ -869,7 +869,8 @@ int ds_indicator_has_total(const dataset *ds, const char *indicator, const char 
             continue;
         if (s->dimkey == 0)
             return 1;
-        *example = ds->s.str[s->dimkey];
+        if (!**example || ds->s.len[s->dimkey] < strlen(*example))   /* the fewest parts */
+            *example = ds->s.str[s->dimkey];
     }
     return 0;
 }

@@ -137,7 +137,7 @@ size_t ds_incomplete(const dataset *ds, const char *indicator, const ds_series *
 size_t ds_nindicators(const dataset *ds);
 const char *ds_indicator(const dataset *ds, size_t i);
 /* Has the indicator a series without dimensions (the total)? If not, *example gets the
- * dimension key of one of its series ("" when it has none). */
+ * dimension key of its series with the shortest key ("" when it has none). */
 int ds_indicator_has_total(const dataset *ds, const char *indicator, const char **example);
 /* Earliest and latest year with a value of the indicator (any region); 0 if none. */
 int ds_indicator_years(const dataset *ds, const char *indicator, int *min_year, int *max_year);

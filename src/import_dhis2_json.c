@@ -87,7 +87,7 @@ int import_dhis2_json(dataset *ds, const char *name, const char *text, size_t le
         /* rows are reported by their place in the array: line k+2 of the text is dataValues[k] */
         diag_sink tmp;
         diag_init(&tmp);
-        csv_opts co = {1, 0, "dhis2"};
+        csv_opts co = {0, 0, "dhis2"};
         rc = csv_load_mem_ex(ds, name, b.p ? b.p : "", b.n, spec, &co, &tmp);
         for (size_t k = 0; k < tmp.n; k++) {
             const diag *d = &tmp.items[k];

@@ -23,7 +23,7 @@ typedef struct xl {
     import_buf csv;                 /* the sheet as CSV */
     long row, col, maxcol;    /* current row (1-based), next column to write (0-based) */
     long width;               /* fields of the header row: shorter rows are padded (Excel leaves trailing empty cells out) */
-    char ctype[16];
+    char ctype;               /* the cell's type: 's' shared string, 'i' inline string, 'n' other */
     long ccol;
     int bad;
     char err[160];
@@ -45,6 +45,8 @@ static const char *attr(const XML_Char **a, const char *name)
 /* Local name of a possibly prefixed element ("x:row" -> "row"). */
 static const char *local(const char *n)
 {
+    if (n[0] && (n[1] == '\0' || n[2] == '\0'))   /* "c", "v", "row"…: no prefix to look for */
+        return n;
     const char *c = strchr(n, ':');
     return c ? c + 1 : n;
 }
@@ -142,14 +144,14 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *el, const XML_Char **a
         x->col = 0;
     } else if (strcmp(l, "c") == 0) {
         const char *t = attr(a, "t"), *r = attr(a, "r");
-        snprintf(x->ctype, sizeof x->ctype, "%s", t ? t : "n");
+        x->ctype = !t ? 'n' : strcmp(t, "s") == 0 ? 's' : strcmp(t, "inlineStr") == 0 ? 'i' : 'n';
         x->ccol = r ? ref_col(r) : x->col;
         if (x->ccol < x->col) {
             x->bad = 1;
             snprintf(x->err, sizeof x->err, "cells out of order in row %ld", x->row);
         }
         x->text.n = 0;
-    } else if (strcmp(l, "v") == 0 || (strcmp(l, "t") == 0 && strcmp(x->ctype, "inlineStr") == 0)) {
+    } else if (strcmp(l, "v") == 0 || (strcmp(l, "t") == 0 && x->ctype == 'i')) {
         x->in_v = 1;
     }
 }
@@ -163,7 +165,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *el)
     } else if (strcmp(l, "c") == 0 && !x->bad) {
         const char *s = x->text.p ? x->text.p : "";
         size_t n = x->text.n;
-        if (strcmp(x->ctype, "s") == 0) {
+        if (x->ctype == 's') {
             long i = n ? atol(s) : -1;
             if (i < 0 || (size_t)i >= x->nsst) {
                 x->bad = 1;
@@ -293,7 +295,7 @@ static int load_text(dataset *ds, const char *name, const xl *x, const ds_spec *
 {
     diag_sink tmp;
     diag_init(&tmp);
-    csv_opts co = {1, 0, NULL};
+    csv_opts co = {0, 0, NULL};   /* threads: results do not depend on them */
     int rc = csv_load_mem_ex(ds, name, x->csv.p ? x->csv.p : "", x->csv.n, spec, &co, &tmp);
     for (size_t k = 0; k < tmp.n; k++) {
         const diag *d = &tmp.items[k];
