@@ -6,28 +6,11 @@
 #include <string.h>
 #include "dataset.h"
 #include "mem.h"
+#include "walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void walk(const dataset *ds)
-{
-    static const char *inds[] = {"stunting", "obesity", "u5mr", "ind01"};
-    for (size_t r = 0; r < ds_nregions(ds); r++)
-        for (size_t i = 0; i < sizeof inds / sizeof inds[0]; i++) {
-            const ds_series *s = ds_find(ds, inds[i], ds_region(ds, r), "");
-            if (!s)
-                continue;
-            size_t cap = ds_yearly_cap(s);
-            int *years = malloc(sizeof(int) * (cap + 1));
-            double *values = malloc(sizeof(double) * (cap + 1));
-            size_t n = ds_annual(s, 1 << 30, years, values, cap);
-            for (size_t k = 1; k < n; k++)
-                if (years[k] <= years[k - 1])
-                    abort();
-            free(years);
-            free(values);
-        }
-}
+static const char *const walk_inds[] = {"stunting", "obesity", "u5mr", "ind01"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         diag_init(&d);
         dataset *ds = ds_new();
         if (ds && csv_load_mem(ds, "fuzz.csv", (const char *)data, size, pass ? NULL : &spec, &d) == 0)
-            walk(ds);
+            fuzz_walk(ds, walk_inds, sizeof walk_inds / sizeof walk_inds[0]);
         ds_free(ds);
         diag_free(&d);
     }

@@ -720,6 +720,7 @@ static void process_row(chunk *c, const char *row, uint32_t row_line, const fiel
     int bad = 0, ind_ok = 1;
     const char *s;
     size_t n;
+    const char *vname = L->col_val >= 0 ? L->colname[L->col_val] : fi->p;   /* wide: the indicator's column */
 
     /* indicator */
     cell(c, fi, &s, &n);
@@ -821,11 +822,11 @@ static void process_row(chunk *c, const char *row, uint32_t row_line, const fiel
             row_error(c, row, row_line, fv->raw, fv->len,
                       "'%s' in column '%s' is written with dots between thousands: it reads as %s; "
                       "write %s (no thousands separators, '.' only as the decimal point)",
-                      q, L->colname[L->col_val], digits, digits);
+                      q, vname, digits, digits);
         else
             row_error(c, row, row_line, fv->raw, fv->len,
                       "'%s' in column '%s' reads as %.*s with a decimal point, or as %s with a dot "
-                      "between thousands; write %.*s or %s", q, L->colname[L->col_val],
+                      "between thousands; write %.*s or %s", q, vname,
                       (int)(n - 4), s, digits, (int)(n - 4), s, digits);
         bad = 1;
     } else if (ds_parse_number(s, n, &v) < 0) {
@@ -833,7 +834,7 @@ static void process_row(chunk *c, const char *row, uint32_t row_line, const fiel
         quote_text(s, n, q, sizeof q);
         const char *hint = memchr(s, ',', n) ? " (use '.' as the decimal point, no thousands separators)" : "";
         row_error(c, row, row_line, fv->raw, fv->len, "bad number '%s' in column '%s'%s", q,
-                  L->colname[L->col_val], hint);
+                  vname, hint);
         bad = 1;
     }
     /* unit */

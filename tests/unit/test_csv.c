@@ -1312,3 +1312,10 @@ Test(csv, format_asked_for_and_missing_columns)
     cr_assert_eq(load_fmt("economy,year\nVNM,2020\n", NULL), -1);
     cr_assert_str_eq(diags(), "f.csv:1:0: error: no indicator columns after 'economy' and 'year' in a wide file\n");
 }
+
+Test(csv, wide_bad_value_names_its_column)
+{
+    /* found by fuzz_layouts: a wide file has no value column to name */
+    cr_assert_eq(load_fmt("economy,year,SH.STA.STNT.ZS\nVNM,2015,abc\n", NULL), -1);
+    cr_assert_str_eq(diags(), "f.csv:2:10: error: bad number 'abc' in column 'SH.STA.STNT.ZS'\n");
+}
