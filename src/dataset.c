@@ -469,6 +469,26 @@ int ds_dimkey(const char *const *dims, const char *const *values, size_t n, char
     return (int)o;
 }
 
+void ds_dimkey_format(const char *dimkey, char *buf, size_t len)
+{
+    size_t k = 0;
+    for (const char *p = dimkey; *p && k + 8 < len; p++) {
+        if (*p == '=') {
+            memcpy(buf + k, " = \"", 4);
+            k += 4;
+        } else if (*p == '\x1f') {
+            memcpy(buf + k, "\", ", 3);
+            k += 3;
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    if (k && k + 1 < len)
+        buf[k++] = '"';
+    if (len)
+        buf[k < len ? k : len - 1] = '\0';
+}
+
 /* ---- regions ---- */
 
 size_t ds_nregions(const dataset *ds) { return ds->nregions; }
@@ -872,6 +892,18 @@ int ds_indicator_has_total(const dataset *ds, const char *indicator, const char 
         if (!**example || ds->s.len[s->dimkey] < strlen(*example))   /* the fewest parts */
             *example = ds->s.str[s->dimkey];
     }
+    return 0;
+}
+
+int ds_indicator_has_dimkey(const dataset *ds, const char *indicator, const char *dimkey)
+{
+    uint32_t id, dk = 0;
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &id) ||
+        (dimkey[0] && !ds_lookup_str(ds, dimkey, strlen(dimkey), &dk)))
+        return 0;
+    for (size_t i = 0; i < ds->nseries; i++)
+        if (ds->series[i].indicator == id && ds->series[i].dimkey == dk && ds->series[i].n)
+            return 1;
     return 0;
 }
 

@@ -92,6 +92,9 @@ const char *ds_str(const dataset *ds, uint32_t id);
  * same function of its non-empty dimension cells. */
 int ds_dimkey(const char *const *dims, const char *const *values, size_t n, char *buf, size_t len);
 
+/* A dimension key as a selector is written: 'age = "Y0T4", sex = "F"' (cut to fit len). */
+void ds_dimkey_format(const char *dimkey, char *buf, size_t len);
+
 /* Regions: every region that appears in any row read, even rows skipped or with an
  * empty value, sorted in byte order. */
 size_t ds_nregions(const dataset *ds);
@@ -139,6 +142,8 @@ const char *ds_indicator(const dataset *ds, size_t i);
 /* Has the indicator a series without dimensions (the total)? If not, *example gets the
  * dimension key of its series with the shortest key ("" when it has none). */
 int ds_indicator_has_total(const dataset *ds, const char *indicator, const char **example);
+/* Has the indicator a series with this dimension key (any region)? */
+int ds_indicator_has_dimkey(const dataset *ds, const char *indicator, const char *dimkey);
 /* Earliest and latest year with a value of the indicator (any region); 0 if none. */
 int ds_indicator_years(const dataset *ds, const char *indicator, int *min_year, int *max_year);
 

@@ -160,27 +160,6 @@ void import_warnings(const dataset *ds, const ds_spec *spec, diag_sink *diags)
                       "no row of the data has a value for indicator '%s' (by its name%s); %s",
                       si->name, codes, near);
         }
-        const char *dk;
-        if (lo && !ds_indicator_has_total(ds, si->name, &dk)) {
-            char sel[256];
-            size_t k = 0;
-            for (const char *p = dk; *p && k + 8 < sizeof sel; p++) {   /* a=x\x1fb=y -> a = "x", b = "y" */
-                if (*p == '=') {
-                    memcpy(sel + k, " = \"", 4);
-                    k += 4;
-                } else if (*p == '\x1f') {
-                    memcpy(sel + k, "\", ", 3);
-                    k += 3;
-                } else {
-                    sel[k++] = *p;
-                }
-            }
-            sel[k] = '\0';
-            diag_line(diags, DIAG_WARNING, nf == 1 ? file : NULL, 0, 0, NULL, 0,
-                      "the data has indicator '%s' only in parts (no total row), e.g. [%s\"]: a target "
-                      "without a selector finds no value; declare the dimensions and select, e.g. %s[%s\"]",
-                      si->name, sel, si->name, sel);
-        }
         const ds_series *ex = NULL;
         int year = 0, have = 0, need = 0;
         size_t nin = ds_incomplete(ds, si->name, &ex, &year, &have, &need);

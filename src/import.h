@@ -38,7 +38,8 @@ int import_xlsx(dataset *ds, const char *name, const char *data, size_t len, con
                 const ds_spec *spec, diag_sink *diags);
 
 /* After the last file: warnings for every plan indicator no row matched (with the data's
- * nearest codes), rows of other indicators skipped, and years a `sum` left out. */
+ * nearest codes), rows of other indicators skipped, and years a `sum` left out. (The
+ * session adds those about targets' selectors.) */
 void import_warnings(const dataset *ds, const ds_spec *spec, diag_sink *diags);
 
 #endif
