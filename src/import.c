@@ -6,6 +6,7 @@
 #include "fileio.h"
 #include "mem.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -51,6 +52,19 @@ void import_buf_cell(import_buf *b, const char *s, size_t n)
             import_buf_add(b, "\"", 1);
     }
     import_buf_add(b, "\"", 1);
+}
+
+void import_line_refs(const char *msg, const char *prefix, int offset, char *out, size_t len)
+{
+    const char *at = strstr(msg, " at line ");
+    char *end = NULL;
+    long line = at ? strtol(at + 9, &end, 10) : 0;
+    if (!at || end == at + 9 || line - offset < 0) {
+        snprintf(out, len, "%s", msg);
+        return;
+    }
+    snprintf(out, len, "%.*s at %s%ld%s%s", (int)(at - msg), msg, prefix, line - offset,
+             prefix[strlen(prefix) - 1] == '[' ? "]" : "", end);
 }
 
 /* What the first bytes say: 'x' an xlsx workbook (a zip), 'j' JSON, 'c' text (CSV). */

@@ -31,6 +31,11 @@ typedef struct import_buf {
 void import_buf_add(import_buf *b, const char *s, size_t n);
 void import_buf_cell(import_buf *b, const char *s, size_t n);
 
+/* msg with its "at line N" (another row of the CSV text a reader made) as the place the
+ * reader knows: prefix "dataValues[" and offset 2 give "at dataValues[N-2]", prefix
+ * "row " and offset 0 "at row N". Into out (len bytes). */
+void import_line_refs(const char *msg, const char *prefix, int offset, char *out, size_t len);
+
 /* The readers of formats that are not CSV text (the path is a name for messages). */
 int import_dhis2_json(dataset *ds, const char *name, const char *text, size_t len,
                       const ds_spec *spec, diag_sink *diags);

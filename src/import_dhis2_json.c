@@ -91,8 +91,10 @@ int import_dhis2_json(dataset *ds, const char *name, const char *text, size_t le
         rc = csv_load_mem_ex(ds, name, b.p ? b.p : "", b.n, spec, &co, &tmp);
         for (size_t k = 0; k < tmp.n; k++) {
             const diag *d = &tmp.items[k];
+            char msg[1024];
+            import_line_refs(d->msg ? d->msg : "out of memory", "dataValues[", 2, msg, sizeof msg);
             if (d->line >= 2)
-                diag_line(diags, d->level, name, 0, 0, NULL, 0, "dataValues[%d]: %s", d->line - 2, d->msg);
+                diag_line(diags, d->level, name, 0, 0, NULL, 0, "dataValues[%d]: %s", d->line - 2, msg);
             else
                 diag_line(diags, d->level, d->file, d->line, d->col, NULL, 0, "%s", d->msg);
         }

@@ -302,8 +302,11 @@ static int load_text(dataset *ds, const char *name, const xl *x, const ds_spec *
         char cell[16] = "";
         if (d->line > 0 && d->col > 0 && d->line_text)
             col_name(field_at(d->line_text, d->col), cell);
+        char msg[1024];
+        import_line_refs(d->msg ? d->msg : "out of memory", "row ", 0, msg, sizeof msg);
         if (d->line > 0)
-            diag_line(diags, d->level, name, 0, 0, NULL, 0, "%s!%s%d: %s", x->sheet_name, cell, d->line, d->msg);
+            diag_line(diags, d->level, name, 0, 0, NULL, 0, cell[0] ? "%s!%s%d: %s" : "%s%s row %d: %s",
+                      x->sheet_name, cell, d->line, msg);
         else
             diag_line(diags, d->level, d->file, 0, 0, NULL, 0, "%s", d->msg);
     }
