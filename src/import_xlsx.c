@@ -290,6 +290,31 @@ static long field_at(const char *line, int col)
     return f;
 }
 
+/* A sheet's name as Excel writes it in a reference: quoted ('Số liệu') unless it is
+ * letters, digits and '_' only. */
+static void sheet_ref(const char *name, char *out, size_t len)
+{
+    int plain = 1;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            plain = 0;
+    if (plain) {
+        snprintf(out, len, "%s", name);
+        return;
+    }
+    size_t k = 0;
+    if (len < 3)
+        return;
+    out[k++] = '\'';
+    for (const char *p = name; *p && k + 3 < len; p++) {
+        out[k++] = *p;
+        if (*p == '\'')
+            out[k++] = '\'';
+    }
+    out[k++] = '\'';
+    out[k] = '\0';
+}
+
 /* Load the sheet's CSV text, reporting each problem at its cell (Sheet1!D7). */
 static int load_text(dataset *ds, const char *name, const xl *x, const ds_spec *spec, diag_sink *diags)
 {
@@ -302,11 +327,12 @@ static int load_text(dataset *ds, const char *name, const xl *x, const ds_spec *
         char cell[16] = "";
         if (d->line > 0 && d->col > 0 && d->line_text)
             col_name(field_at(d->line_text, d->col), cell);
-        char msg[1024];
+        char msg[1024], sheet[300];
+        sheet_ref(x->sheet_name, sheet, sizeof sheet);
         import_line_refs(d->msg ? d->msg : "out of memory", "row ", 0, msg, sizeof msg);
         if (d->line > 0)
             diag_line(diags, d->level, name, 0, 0, NULL, 0, cell[0] ? "%s!%s%d: %s" : "%s%s row %d: %s",
-                      x->sheet_name, cell, d->line, msg);
+                      sheet, cell, d->line, msg);
         else
             diag_line(diags, d->level, d->file, 0, 0, NULL, 0, "%s", d->msg);
     }
