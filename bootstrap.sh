@@ -3,7 +3,9 @@
 # and build plancheck out of tree in build/. Safe to run again: it only does what is needed.
 set -eu
 cd "$(dirname "$0")"
-PKGS="gcc make autoconf automake flex bison pkg-config libreadline-dev libcriterion-dev libunistring-dev libjansson-dev libzip-dev libexpat1-dev"
+PKGS="gcc make autoconf automake flex bison pkg-config libreadline-dev libcriterion-dev clang libclang-rt-dev"
+PKGS="$PKGS clang-format groff-base lcov"   # the format and man-page tests; make coverage
+PKGS="$PKGS libunistring-dev libjansson-dev libzip-dev libexpat1-dev"   # data formats (docs/data.md)
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

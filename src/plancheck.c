@@ -130,7 +130,8 @@ static void selector_warnings(const pc_plan *p, const dataset *ds, diag_sink *d)
             if (!ds_indicator_has_total(ds, sr->ind.name, &ex)) {
                 ds_dimkey_format(ex, sel, sizeof sel);
                 diag_at(d, DIAG_WARNING, &sr->loc, "the data has no total row of '%s', only parts such as "
-                        "[%s]: select one, e.g. %s[%s] (its dimensions declared)", sr->ind.name, sel,
+                                                   "[%s]: select one, e.g. %s[%s] (its dimensions declared)",
+                        sr->ind.name, sel,
                         sr->ind.name, sel);
             }
             continue;
@@ -174,7 +175,7 @@ int session_load_data_files(pc_session *s, const char *const *paths, size_t n, c
         return -1;
     }
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)   /* all into one dataset: conflicts name both files */
+    for (size_t i = 0; i < n && rc == 0; i++) /* all into one dataset: conflicts name both files */
         rc = import_load(ds, paths[i], io, &spec, &s->diags);
     if (rc == 0) {
         import_warnings(ds, &spec, &s->diags);
@@ -227,7 +228,7 @@ int session_evaluate(pc_session *s, const eval_options *opt)
     if (opt->as_of)
         as_of_warnings(s, opt->as_of);
     if (eval_plan(s->plan, s->ds, opt, &s->result, &s->diags) != 0) {
-        eval_result_free(&s->result);   /* a failed evaluation may hold partial results */
+        eval_result_free(&s->result); /* a failed evaluation may hold partial results */
         memset(&s->result, 0, sizeof s->result);
         return -1;
     }

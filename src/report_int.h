@@ -50,6 +50,7 @@ void rep_json_int(rbuf *b, long v);
 void rep_csv_cell(rbuf *b, const char *s, size_t n);
 int rep_csv_needs_care(const char *s, size_t n);   /* quoting or the guard is needed */
 void rep_html_str(rbuf *b, const char *s);     /* & < > " ' as entities */
+void rep_term_str(rbuf *b, const char *s);     /* control characters escaped (termsafe.c) */
 void rep_md_str(rbuf *b, const char *s);       /* Markdown specials backslashed, | too */
 
 /* Display width of UTF-8 text in a terminal: code points, combining marks count 0. */

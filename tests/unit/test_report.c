@@ -9,6 +9,7 @@
 #include <string.h>
 #include "mem.h"
 #include "report.h"
+#include "termsafe.h"
 
 /* ---- a hand-built plan and result ---- */
 
@@ -703,12 +704,12 @@ Test(report, text_color_and_by_agency)
     free(s);
 }
 
-Test(report, text_strips_control_characters)
+Test(report, text_escapes_control_characters)
 {
     fx.alert[0].message = "evil\033[2J\nline";
     char *s = render_ok(&fx.r, FMT_TEXT, NULL);
     cr_assert_null(strstr(s, "\033"));
-    cr_assert(strstr(s, "evil [2J line"), "%s", s);
+    cr_assert(strstr(s, "evil\\x1b[2J\\x0aline"), "%s", s);   /* escaped, as termsafe.c does */
     free(s);
 }
 
@@ -731,7 +732,7 @@ Test(report, markdown_content_and_escaping)
     cr_assert(strncmp(s, "# Plan 77/KH-UBND\n\nKế hoạch thực hiện Chỉ thị 28-CT/TW\n", 60) == 0, "%s", s);
     cr_assert(strstr(s, "| Target | Milestone | Region | Indicator | Goal | Deadline | Latest | Status | Lead | With |\n"
                         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"), "%s", s);
-    cr_assert(strstr(s, "| CT4 | CT4/2025 | R\\|1 \\*x\\* \\<b\\> next | tỷ\\_lệ | \\< 17% | 2025 | 2023: 18 | on track | DOH | DOLISA |\n"),
+    cr_assert(strstr(s, "| CT4 | CT4/2025 | R\\|1 \\*x\\* \\<b\\>\\x0anext | tỷ\\_lệ | \\< 17% | 2025 | 2023: 18 | on track | DOH | DOLISA |\n"),
               "%s", s);
     cr_assert(strstr(s, "## Agencies\n\n| Agency | Name | achieved | on track | at risk | off track | no data | Total |\n"
                         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
@@ -812,4 +813,21 @@ Test(report, allocation_failure_is_reported)
                 cr_assert_eq(rc, 0);
         }
     }
+}
+
+/* ---- termsafe.c: what a terminal may be shown ---- */
+
+Test(termsafe, escapes_controls_c1_and_bidi)
+{
+    char buf[128];
+    cr_assert_str_eq(ts_str("Sở Y tế", buf, sizeof buf), "Sở Y tế");
+    cr_assert_str_eq(ts_str("a\033[2Jb\x07\x7f", buf, sizeof buf), "a\\x1b[2Jb\\x07\\x7f");
+    cr_assert_str_eq(ts_str("x\xC2\x9By\xE2\x80\xAEz\xE2\x81\xA6", buf, sizeof buf), "x\\u009by\\u202ez\\u2066");
+    cr_assert_str_eq(ts_str("\xE2\x80\x94 dash", buf, sizeof buf), "\xE2\x80\x94 dash");   /* not a control */
+    cr_assert(ts_clean("Huế — 2024", strlen("Huế — 2024")));
+    cr_assert_eq(ts_columns("a\033b", 3), 6);
+    cr_assert_eq(ts_columns("Huế", strlen("Huế")), 3);
+    /* cut at a character boundary, never inside an escape or a UTF-8 sequence */
+    char small[8];
+    cr_assert_str_eq(ts_str("ế\033ếế", small, sizeof small), "ế\\x1b");
 }
