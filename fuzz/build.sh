@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 [ -f build/Makefile ] || ./bootstrap.sh
 srcs=$(make -C build -s --no-print-directory print-fuzz-sources | sed -n "s/^fuzz-sources: //p")
+# the libraries the library needs (readline, libunistring, jansson, libzip, expat …), as configured
+libs=$(make -C build -s --no-print-directory print-fuzz-sources | sed -n "s/^fuzz-libs: //p")
+[ -n "$libs" ] || libs="-lreadline -lm -lpthread"
 [ -n "$srcs" ] || { echo "fuzz: cannot get the source list from build/ (make print-fuzz-sources)" >&2; exit 2; }
 obj=fuzz/obj
 mkdir -p fuzz/bin "$obj"
@@ -44,6 +47,6 @@ if [ -n "$todo" ] || [ ! -f "$lib" ]; then rm -f "$lib"; ar rcs "$lib" $objs; fi
 targets=${*:-$(ls fuzz/fuzz_*.c | sed 's#fuzz/fuzz_##; s#\.c$##')}
 for t in $targets; do
   [ -f fuzz/fuzz_$t.c ] || { echo "fuzz: no fuzz/fuzz_$t.c" >&2; exit 2; }
-  clang $CFLAGS $LDFLAGS -o fuzz/bin/fuzz_$t fuzz/fuzz_$t.c "$lib" -lreadline -lm -lpthread
+  clang $CFLAGS $LDFLAGS -o fuzz/bin/fuzz_$t fuzz/fuzz_$t.c "$lib" $libs
   echo "fuzz: built fuzz/bin/fuzz_$t"
 done

@@ -99,6 +99,7 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %token <str> TITLE "title" AUTHORITY "authority" REGION "region" ISSUED "issued"
 %token <str> BASELINE "baseline" PERIOD "period" METHOD "method" UNIT "unit" LOWER "lower" HIGHER "higher"
 %token <str> IS "is" BETTER "better" DIMENSIONS "dimensions" BY "by" MAINTAIN "maintain"
+%token <str> CODE "code" AGGREGATE "aggregate"
 %token <str> FROM "from" TO "to" DECREASE "decrease" INCREASE "increase" YEAR "year"
 %token <str> FOR "for" WITH "with" EVERY "every" MONTHS "months" ONCE "once" ALL "all"
 %token <str> VIA "via" LEAD "lead" DUE "due" WHEN "when" AND "and" OR "or" NOT "not"
@@ -124,7 +125,7 @@ static void plan_item(parse_state *ps, const char *what, const char **slot, cons
 %type <str> opt_string opt_ident
 %type <q> quantity
 %type <ex> expr opt_derived
-%type <list> milestones selectors ident_list refs deadlines args opt_with report_from
+%type <list> milestones selectors ident_list string_list refs deadlines args opt_with report_from
 %type <ms> milestone
 %type <sel> selector
 %type <nref> ref
@@ -249,6 +250,21 @@ ind_item
     | DIMENSIONS ident_list  { indicator *in = ps->cur_ind;
                                if (in) { if (in->ndims) perr(ps, &@1, "the dimensions of '%s' are given twice", in->id.name);
                                          in->dims = list_names(ps, &$2, &in->ndims); } }
+    | CODE string_list       { indicator *in = ps->cur_ind;
+                               if (in) { if (in->ncodes) perr(ps, &@1, "the codes of '%s' are given twice", in->id.name);
+                                         in->codes = list_names(ps, &$2, &in->ncodes); } }
+    | AGGREGATE IDENT        { indicator *in = ps->cur_ind;
+                               if (in) { if (in->agg) perr(ps, &@1, "the aggregation of '%s' is given twice", in->id.name);
+                                         in->agg_loc = @$;
+                                         if (strcmp($2, "sum") == 0) in->agg = AGG_SUM;
+                                         else if (strcmp($2, "mean") == 0) in->agg = AGG_MEAN;
+                                         else if (strcmp($2, "last") == 0) in->agg = AGG_LAST;
+                                         else perr(ps, &@2, "unknown aggregation '%s': write sum, mean or last", $2); } }
+    ;
+
+string_list
+    : STRING                 { $$ = (plist){0}; name_ref *r = NEW(name_ref); if (r) *r = mk_name($1, &@1); plist_push(ps, &$$, r); }
+    | string_list ',' STRING { $$ = $1; name_ref *r = NEW(name_ref); if (r) *r = mk_name($3, &@3); plist_push(ps, &$$, r); }
     ;
 
 unit_spec

@@ -110,6 +110,9 @@ typedef struct agency {
     const char *name;
 } agency;
 
+/* How sub-annual data becomes one value a year (DESIGN.md §3); the values match ds_agg. */
+typedef enum { AGG_NONE = 0, AGG_SUM = 1, AGG_MEAN = 2, AGG_LAST = 3 } agg_kind;
+
 typedef struct indicator {
     name_ref id;
     const char *name;                  /* may be NULL */
@@ -120,6 +123,10 @@ typedef struct indicator {
     pc_loc dir_loc;
     name_ref *dims;
     int ndims;
+    name_ref *codes;                   /* code "SH.STA.STNT.ZS", …: the data's own codes */
+    int ncodes;
+    agg_kind agg;                      /* aggregate sum|mean|last: sub-annual → yearly */
+    pc_loc agg_loc;
     expr *derived;                     /* indicator imr = a / b * 1000 */
     int block_form;                    /* written with { } (for fmt) */
 } indicator;

@@ -9,7 +9,9 @@ typedef enum { CLI_LANG_AUTO = 0, CLI_LANG_EN, CLI_LANG_VI } cli_lang;
 /* The options of a run, as `eval` and `repl` share them. */
 typedef struct cli_options {
     const char *plan;        /* FILE (NULL: none; the REPL starts empty) */
-    const char *data;        /* --data (NULL: none; "-": standard input) */
+    const char *data;        /* --data (NULL: none; "-": standard input); the first of datas */
+    const char *datas[16];   /* eval: every --data, merged (DS_MAX_FILES) */
+    int ndata;
     int as_of;               /* --as-of YEAR (0: the latest year with data) */
     const char *region;      /* --region NAME (NULL: the default region) */
     int all_regions;         /* --all-regions */

@@ -11,8 +11,10 @@
 #include "mem.h"
 #include "numfmt.h"
 #include "strmap.h"
+#include "import_layout.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -134,6 +136,12 @@ int ds_period_parse(const char *s, size_t n, ds_period *out)
         p = ds_period_make(year, DS_HALF, s[5] - '0');
     else if (n == 6 && (s[4] == 'Q' || s[4] == 'q') && digit(s[5]))
         p = ds_period_make(year, DS_QUARTER, s[5] - '0');
+    else if (n == 7 && s[4] == '-' && (s[5] == 'Q' || s[5] == 'S') && digit(s[6]))   /* SDMX: 2024-Q1 */
+        p = ds_period_make(year, s[5] == 'Q' ? DS_QUARTER : DS_HALF, s[6] - '0');
+    else if (n == 8 && s[4] == '-' && s[5] == 'M' && digit(s[6]) && digit(s[7]))   /* SDMX: 2024-M06 */
+        p = ds_period_make(year, DS_MONTH, (s[6] - '0') * 10 + (s[7] - '0'));
+    else if (n == 6 && digit(s[4]) && digit(s[5]))   /* DHIS2's months: 202406 */
+        p = ds_period_make(year, DS_MONTH, (s[4] - '0') * 10 + (s[5] - '0'));
     else if (n == 7 && s[4] == '-' && digit(s[5]) && digit(s[6]))
         p = ds_period_make(year, DS_MONTH, (s[5] - '0') * 10 + (s[6] - '0'));
     if (p == 0)
@@ -212,9 +220,33 @@ static const char *name_problem(const char *s, size_t n)
     return NULL;
 }
 
+/* Is s written as thousands with dots ("70.000", "1.234.567", "-2.500")? The number of
+ * dot groups, else 0. */
+static int thousands_dots(const char *s, size_t n)
+{
+    size_t i = n && s[0] == '-' ? 1 : 0, lead = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+        i++;
+        lead++;
+    }
+    if (lead == 0 || lead > 3 || s[n && s[0] == '-' ? 1 : 0] == '0')
+        return 0;
+    int groups = 0;
+    while (i < n) {
+        if (s[i] != '.' || n - i < 4)
+            return 0;
+        for (size_t k = 1; k <= 3; k++)
+            if (s[i + k] < '0' || s[i + k] > '9')
+                return 0;
+        i += 4;
+        groups++;
+    }
+    return groups;
+}
+
 /* ---- the loader: what all chunks share (read-only while threads run) ---- */
 
-enum { COL_ANNOT, COL_IND, COL_REG, COL_YEAR, COL_VAL, COL_UNIT, COL_DIM };
+enum { COL_ANNOT, COL_IND, COL_REG, COL_YEAR, COL_VAL, COL_UNIT, COL_DIM, COL_WIDE };
 
 #define SPEC_UNKNOWN (-2)
 #define SPEC_SKIP (-1)
@@ -232,8 +264,14 @@ typedef struct loader {
     int *dimcol;              /* dimension columns, sorted by name */
     const ds_spec *spec;
     int keep_all;
-    strmap specmap;
+    strmap specmap;           /* indicator ids and codes -> spec index */
     const char **specunit;    /* canonical (or as written) unit per spec entry; NULL unchecked */
+    char sep;                 /* ',' or ';' (from the header) */
+    const csv_layout *layout; /* the format's columns (tidy, SDMX, SDG, DHIS2, wide) */
+    const char *format;       /* asked for (--data-format), NULL: from the header */
+    int *widecol;             /* wide files: the indicator columns */
+    size_t nwide;
+    int file;                 /* index of this file in the dataset */
 } loader;
 
 typedef struct field {
@@ -277,6 +315,10 @@ typedef struct chunk {
     size_t spec_cap;
     uint32_t *succ;           /* region id -> the region that followed it last time (0: none) */
     size_t succ_cap;
+    uint32_t *spec_bid;       /* spec index -> batch id of the indicator's name (UINT32_MAX: not yet) */
+    uint32_t *subannual;      /* spec index -> first line with a sub-annual period (0: none) */
+    size_t *used;             /* spec index -> rows kept */
+    int bad_utf8;             /* an invalid UTF-8 name was reported */
     /* the previous row's names (rows usually come sorted): batch ids and their bytes */
     uint32_t ind_id, reg_id, dim_id;
     const char *ind_s, *reg_s, *dim_s;
@@ -378,10 +420,10 @@ static inline uint64_t load64(const char *p)
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-/* The bytes of w equal to ',' or '\n', as their high bits (exact up to the first one). */
-static inline uint64_t stops_in(uint64_t w)
+/* The bytes of w equal to the separator or '\n', as their high bits (exact up to the first one). */
+static inline uint64_t stops_in(uint64_t w, char sep)
 {
-    uint64_t a = w ^ (ONES * ','), b = w ^ (ONES * '\n');
+    uint64_t a = w ^ (ONES * (unsigned char)sep), b = w ^ (ONES * '\n');
     return ((a - ONES) & ~a & HIGHS) | ((b - ONES) & ~b & HIGHS);
 }
 
@@ -392,6 +434,7 @@ static inline long scan_row(chunk *c, const char **pp, const char *row, uint32_t
                             size_t cap, int *esc)
 {
     const char *p = *pp, *end = c->L->buf + c->L->len;
+    const char sep = c->L->sep;
     field dummy, *f = c->f;
     long nf = 0;
     for (;;) {
@@ -401,7 +444,7 @@ static inline long scan_row(chunk *c, const char **pp, const char *row, uint32_t
             const char *s = p;
             /* 8 bytes at a time: the buffer has 8 readable bytes after its sentinel */
             for (;;) {
-                uint64_t m = stops_in(load64(p));
+                uint64_t m = stops_in(load64(p), sep);
                 if (m) {
                     p += __builtin_ctzll(m) >> 3;
                     break;
@@ -411,7 +454,7 @@ static inline long scan_row(chunk *c, const char **pp, const char *row, uint32_t
             fd->raw = fd->p = s;
             fd->len = (size_t)(p - s);
             fd->flags = 0;
-            if (*p++ == ',')
+            if (*p++ == sep)
                 continue;
             c->line++;
             if (fd->len && s[fd->len - 1] == '\r')
@@ -446,7 +489,7 @@ static inline long scan_row(chunk *c, const char **pp, const char *row, uint32_t
         fd->flags = flags;
         while (*p == ' ' || *p == '\t')
             p++;
-        if (*p == ',') {
+        if (*p == sep) {
             p++;
             continue;
         }
@@ -527,7 +570,29 @@ static inline int same(const char *a, size_t an, const char *b, size_t bn)
     return memcmp(a, b, an) == 0;
 }
 
-/* Intern a name cell into the batch (validated first); 0 ok, -1 reported. */
+static inline int is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* Intern s, in Unicode NFC when nfc (names compare so, DESIGN.md §3); 0, -1 on OOM. */
+static int intern_nfc(ds_batch *b, const char *s, size_t n, int nfc, uint32_t *id)
+{
+    if (!nfc || is_ascii(s, n))
+        return ds_batch_intern(b, s, n, id);
+    size_t len;
+    char *norm = ds_nfc(s, n, &len);
+    if (!norm)
+        return -1;
+    int rc = ds_batch_intern(b, norm, len, id);
+    pc_free(norm);
+    return rc;
+}
+
+/* Intern a name cell into the batch (validated first; regions in NFC); 0 ok, -1 reported. */
 static int intern_name(chunk *c, const char *row, uint32_t row_line, const field *fd,
                        const char *s, size_t n, const char *col, uint32_t *id)
 {
@@ -538,12 +603,30 @@ static int intern_name(chunk *c, const char *row, uint32_t row_line, const field
     const char *why = name_problem(s, n);
     if (why) {
         row_error(c, row, row_line, fd->raw, fd->len, "%s in column '%s'", why, col);
+        c->bad_utf8 |= why[0] == 'i';
         return -1;
     }
-    if (ds_batch_intern(c->b, s, n, id) < 0) {
+    if (intern_nfc(c->b, s, n, col[0] == 'r', id) < 0) {
         oom_error(c, row_line);
         return -1;
     }
+    return 0;
+}
+
+/* A row of a plan indicator is stored under the indicator's name, whichever of its codes
+ * the cell holds: c->ind_id becomes the name's batch id. 0, -1 on OOM. */
+static int canonical_indicator(chunk *c)
+{
+    const ds_spec *spec = c->L->spec;
+    if (c->ind_spec == SPEC_ALL)
+        return 0;
+    uint32_t *bid = &c->spec_bid[c->ind_spec];
+    if (*bid == UINT32_MAX) {
+        const char *name = spec->inds[c->ind_spec].name;
+        if (ds_batch_intern(c->b, name, strlen(name), bid) < 0)
+            return -1;
+    }
+    c->ind_id = *bid;
     return 0;
 }
 
@@ -601,6 +684,7 @@ static int row_dimkey(chunk *c, const char *row, uint32_t row_line, const char *
             const field *fd = &c->f[L->dimcol[d]];
             row_error(c, row, row_line, fd->raw, fd->len, "%s in column '%s'", why,
                       L->colname[L->dimcol[d]]);
+            c->bad_utf8 |= why[0] == 'i';
             bad = 1;
             continue;
         }
@@ -639,9 +723,10 @@ static int joined_file_row(chunk *c, uint32_t row_line)
     }
     const char *s, *y;
     size_t n, yn;
-    cell(c, &c->f[L->col_ind], &s, &n);
+    int key = L->col_ind >= 0 ? L->col_ind : L->col_reg;   /* a wide file has no indicator column */
+    cell(c, &c->f[key], &s, &n);
     cell(c, &c->f[L->col_year], &y, &yn);
-    if (n == strlen(L->colname[L->col_ind]) && strncasecmp(s, L->colname[L->col_ind], n) == 0 &&
+    if (n == strlen(L->colname[key]) && strncasecmp(s, L->colname[key], n) == 0 &&
         yn == strlen(L->colname[L->col_year]) && strncasecmp(y, L->colname[L->col_year], yn) == 0) {
         diag_line(&c->diags, DIAG_WARNING, L->name, (int)row_line, 0, NULL, 0,
                   "the header line again (files joined together?): the row is skipped");
@@ -650,30 +735,43 @@ static int joined_file_row(chunk *c, uint32_t row_line)
     return 0;
 }
 
-static void process_row(chunk *c, const char *row, uint32_t row_line)
+/* SDMX with labels: "VNM: Viet Nam" is the code VNM. */
+static inline void code_part(const loader *L, const char **s, size_t *n)
 {
-    if (c->f[0].len && ((unsigned char)c->f[0].raw[0] == 0xEF || (c->f[0].raw[0] | 0x20) == (c->L->colname[0][0] | 0x20)) &&
-        joined_file_row(c, row_line))
+    if (!L->layout->strip_labels)
         return;
+    const char *colon = memchr(*s, ':', *n);
+    if (colon) {
+        *n = (size_t)(colon - *s);
+        trim(s, n);
+    }
+}
+
+/* One data row: the indicator cell in fi (a wide file: a field holding the column's name)
+ * and the value in fv. */
+static void process_row(chunk *c, const char *row, uint32_t row_line, const field *fi, const field *fv)
+{
     const loader *L = c->L;
     const field *f = c->f;
     int bad = 0, ind_ok = 1;
     const char *s;
     size_t n;
+    const char *vname = L->col_val >= 0 ? L->colname[L->col_val] : fi->p;   /* wide: the indicator's column */
 
     /* indicator */
-    const field *fi = &f[L->col_ind];
     cell(c, fi, &s, &n);
+    code_part(L, &s, &n);
     if (!same(c->ind_s, c->ind_n, s, n)) {
         uint32_t id;
         if (intern_name(c, row, row_line, fi, s, n, "indicator", &id) < 0) {
             bad = 1;
             ind_ok = 0;
         } else {
+            ds_batch_add_indicator(c->b, id);
             c->ind_id = id;
             c->ind_s = ds_batch_str(c->b, id, &c->ind_n);
             c->ind_spec = spec_index(c, id);
-            if (c->ind_spec == SPEC_UNKNOWN) {
+            if (c->ind_spec == SPEC_UNKNOWN || (c->ind_spec >= 0 && canonical_indicator(c) < 0)) {
                 oom_error(c, row_line);
                 c->ind_s = NULL;
                 return;
@@ -683,6 +781,7 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
     /* region: recorded even when the row is skipped */
     const field *fr = &f[L->col_reg];
     cell(c, fr, &s, &n);
+    code_part(L, &s, &n);
     if (!same(c->reg_s, c->reg_n, s, n)) {
         /* regions tend to come in the same order under every indicator: try the one that
          * followed the previous region last time before hashing */
@@ -733,22 +832,46 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
         char q[64];
         quote_text(s, n, q, sizeof q);
         row_error(c, row, row_line, fy->raw, fy->len,
-                  "bad period '%s' in column 'year' (expected 2024, 2024S1, 2024Q3 or 2024-06)", q);
+                  "bad period '%s' in column '%s' (expected 2024, 2024S1, 2024Q3, 2024-06 or 202406)", q,
+                  L->colname[L->col_year]);
         bad = 1;
     }
+    if (per && per % 100 != DS_ANNUAL && c->ind_spec >= 0 && c->ind_spec != SPEC_ALL &&
+        L->spec->inds[c->ind_spec].agg == DS_AGG_NONE && !c->subannual[c->ind_spec])
+        c->subannual[c->ind_spec] = row_line;   /* reported once per indicator, after the load */
     /* value */
-    const field *fv = &f[L->col_val];
     cell(c, fv, &s, &n);
     trim(&s, &n);
     double v;
+    int groups;
     if (n == 0) {
         v = NAN;
+    } else if ((groups = thousands_dots(s, n)) > 0 && (groups > 1 || memcmp(s + n - 3, "000", 3) == 0)) {
+        char q[64], digits[64];
+        size_t k = 0;
+        quote_text(s, n, q, sizeof q);
+        for (size_t i = 0; i < n && k + 1 < sizeof digits; i++)
+            if (s[i] != '.')
+                digits[k++] = s[i];
+        digits[k] = '\0';
+        if (groups > 1)
+            row_error(c, row, row_line, fv->raw, fv->len,
+                      "'%s' in column '%s' is written with dots between thousands: it reads as %s; "
+                      "write %s (no thousands separators, '.' only as the decimal point)",
+                      q, vname, digits, digits);
+        else
+            row_error(c, row, row_line, fv->raw, fv->len,
+                      "'%s' in column '%s' reads as %.*s with a decimal point, or as %s with a dot "
+                      "between thousands; write %.*s or %s", q, vname,
+                      (int)(n - 4), s, digits, (int)(n - 4), s, digits);
+        bad = 1;
     } else if (ds_parse_number(s, n, &v) < 0) {
         char q[64];
         quote_text(s, n, q, sizeof q);
         const char *hint = memchr(s, ',', n) ? " (use '.' as the decimal point, no thousands separators)"
                            : memchr(s, 'e', n) || memchr(s, 'E', n) ? " (out of range: a value must lie between about 1e-308 and 1e308)" : "";
-        row_error(c, row, row_line, fv->raw, fv->len, "bad number '%s' in column 'value'%s", q, hint);
+        row_error(c, row, row_line, fv->raw, fv->len, "bad number '%s' in column '%s'%s", q,
+                  vname, hint);
         bad = 1;
     }
     /* unit */
@@ -779,6 +902,9 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
         size_t lens[64], dn, nonempty = 0;
         for (size_t d = 0; d < L->ndims; d++) {
             cell(c, &f[L->dimcol[d]], &vals[d], &lens[d]);
+            code_part(L, &vals[d], &lens[d]);
+            if (lens[d] && csv_layout_total(vals[d], lens[d]))
+                lens[d] = 0;   /* a total: as an empty cell */
             nonempty += lens[d] > 0;
         }
         if (nonempty) {
@@ -786,7 +912,7 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
                 bad = 1;
             } else if (same(c->dim_s, c->dim_n, c->dimbuf, dn)) {
                 dim = c->dim_id;
-            } else if (ds_batch_intern(c->b, c->dimbuf, dn, &dim) < 0) {
+            } else if (intern_nfc(c->b, c->dimbuf, dn, 1, &dim) < 0) {
                 oom_error(c, row_line);
                 return;
             } else {
@@ -799,6 +925,8 @@ static void process_row(chunk *c, const char *row, uint32_t row_line)
         return;
     c->st.kept++;
     c->st.empty += isnan(v);
+    if (c->ind_spec >= 0 && c->ind_spec != SPEC_ALL)
+        c->used[c->ind_spec]++;
     if (ds_batch_add(c->b, c->ind_id, c->reg_id, dim, per, row_line, v) < 0)
         oom_error(c, row_line);
 }
@@ -890,7 +1018,20 @@ static void parse_chunk(chunk *c)
             }
             c->scratch_used = 0;
         }
-        process_row(c, row, row_line);
+        if (c->f[0].len && ((unsigned char)c->f[0].raw[0] == 0xEF || (c->f[0].raw[0] | 0x20) == (L->colname[0][0] | 0x20)) &&
+            joined_file_row(c, row_line))
+            continue;
+        if (!L->nwide) {
+            process_row(c, row, row_line, &c->f[L->col_ind], &c->f[L->col_val]);
+        } else {   /* a wide file: one row per indicator column (each counts as a row read) */
+            c->st.rows += L->nwide - 1;
+            for (size_t w = 0; w < L->nwide && !c->fatal; w++) {
+                const char *name = L->colname[L->widecol[w]];
+                field fi = {name, name, strlen(name), 0};
+                c->scratch_used = 0;
+                process_row(c, row, row_line, &fi, &c->f[L->widecol[w]]);
+            }
+        }
         if (L->mapped && (size_t)(p - buf) > c->dropped + (17u << 20))
             drop_behind(c, row);
         if (L->mapped && (size_t)(p - buf) + (2u << 20) >= c->populated)
@@ -909,7 +1050,154 @@ static void *chunk_thread(void *arg)
 
 /* ---- the header ---- */
 
-static const char *const required[] = {"indicator", "region", "year", "value"};
+
+/* The separator of a file from its header line: ';' when it has more of them than of ','
+ * outside quotes (Excel writes ';' where ',' is the decimal comma), else ','. */
+static char header_separator(const char *p, const char *end)
+{
+    size_t commas = 0, semis = 0;
+    int quoted = 0;
+    for (; p < end && (quoted || *p != '\n'); p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            commas += *p == ',', semis += *p == ';';
+    }
+    return semis > commas ? ';' : ',';
+}
+
+/* A declared dimension of the plan named so (without regard to case), or NULL. */
+static const char *declared_dim(const loader *L, const char *name)
+{
+    for (size_t d = 0; L->spec && L->spec->dims_declared && d < L->spec->ndims; d++)
+        if (strcasecmp(name, L->spec->dims[d]) == 0)
+            return L->spec->dims[d];
+    return NULL;
+}
+
+/* An SDMX identifier: A-Z first, then A-Z, 0-9, _. */
+static int sdmx_id(const char *s)
+{
+    if (!(*s >= 'A' && *s <= 'Z'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* Rename column i to the first n bytes of name (never longer than the old name). */
+static void rename_col(loader *L, size_t i, const char *name, size_t n)
+{
+    memmove(L->colname[i], name, n);
+    L->colname[i][n] = '\0';
+}
+
+/* The role of column i once the layout is known. A declared dimension takes the plan's
+ * spelling; the format's own dimensions are dimensions whatever the plan declares; without
+ * a plan's list every other column of a tidy file is a dimension; otherwise an annotation. */
+static int column_role(loader *L, size_t i)
+{
+    const csv_layout *lay = L->layout;
+    size_t kl;
+    const char *key = csv_layout_key(lay, L->colname[i], &kl);
+    char k[128];
+    snprintf(k, sizeof k, "%.*s", (int)kl, key);
+    const char *decl = declared_dim(L, k);
+    if (decl) {
+        rename_col(L, i, decl, strlen(decl));
+        return COL_DIM;
+    }
+    if (csv_layout_in(lay->annots, k))
+        return COL_ANNOT;
+    if (csv_layout_in(lay->dims, k) && lay->dim_name) {
+        const char *dn = declared_dim(L, lay->dim_name);
+        dn = dn ? dn : lay->dim_name;
+        if (strlen(dn) > strlen(L->colname[i])) {   /* "catoptcombo": room for the longer name */
+            char *longer = pc_realloc(L->colname[i], strlen(dn) + 1);
+            if (longer)
+                L->colname[i] = longer;
+            else
+                dn = k;
+        }
+        rename_col(L, i, dn, strlen(dn));
+        return COL_DIM;
+    }
+    if (csv_layout_in(lay->dims, k) ||
+        (lay->code_dims && sdmx_id(k) && L->col_year >= 0 && (int)i < L->col_year)) {
+        rename_col(L, i, k, strlen(k));
+        return COL_DIM;
+    }
+    size_t n = strlen(k);
+    if (lay->bracket_dims && n > 2 && k[0] == '[' && k[n - 1] == ']') {
+        rename_col(L, i, k + 1, n - 2);
+        return COL_DIM;
+    }
+    if (lay->wide)
+        return COL_WIDE;
+    if (lay == csv_layout_named("csv") && (!L->spec || !L->spec->dims_declared))
+        return COL_DIM;
+    return COL_ANNOT;
+}
+
+/* The column of a role: the first of the layout's names (in its order) in the header. */
+static int find_col(const loader *L, const char *const *names)
+{
+    for (size_t k = 0; names && names[k]; k++)
+        for (size_t i = 0; i < L->ncols; i++) {
+            size_t kl;
+            const char *key = csv_layout_key(L->layout, L->colname[i], &kl);
+            if (kl == strlen(names[k]) && strncasecmp(key, names[k], kl) == 0)
+                return (int)i;
+        }
+    return -1;
+}
+
+/* Pick the layout (asked for, or from the header) and give every column its role. */
+static int assign_roles(chunk *c, loader *L, const char *row, uint32_t row_line)
+{
+    L->layout = L->format ? csv_layout_named(L->format) : csv_layout_detect(L->colname, L->ncols);
+    if (!L->layout)
+        L->layout = csv_layout_named("csv");
+    const csv_layout *lay = L->layout;
+    L->col_ind = find_col(L, lay->ind);
+    L->col_reg = find_col(L, lay->reg);
+    L->col_year = find_col(L, lay->year);
+    L->col_val = find_col(L, lay->val);
+    L->col_unit = find_col(L, lay->unit);
+    L->widecol = pc_calloc(L->ncols ? L->ncols : 1, sizeof *L->widecol);
+    if (!L->widecol) {
+        oom_error(c, row_line);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < L->ncols; i++) {
+        if ((int)i == L->col_ind || (int)i == L->col_reg || (int)i == L->col_year ||
+            (int)i == L->col_val || (int)i == L->col_unit)
+            continue;
+        int role = column_role(L, i);
+        const char *name = L->colname[i];
+        if (role == COL_WIDE) {
+            L->widecol[L->nwide++] = (int)i;
+            continue;
+        }
+        if (role != COL_DIM)
+            continue;
+        if (strchr(name, '=')) {
+            const field *fd = &c->f[i];
+            row_error(c, row, row_line, fd->raw, fd->len,
+                      "column '%s' cannot be a dimension: its name contains '='", name);
+            bad = 1;
+        }
+        size_t j = L->ndims++;   /* insertion by name */
+        while (j > 0 && strcmp(L->colname[L->dimcol[j - 1]], name) > 0) {
+            L->dimcol[j] = L->dimcol[j - 1];
+            j--;
+        }
+        L->dimcol[j] = (int)i;
+    }
+    return bad ? -1 : 0;
+}
 
 /* Parse the header row at c->pos; sets up L's columns. 0 ok, -1 reported. */
 static int parse_header(chunk *c, loader *L)
@@ -937,6 +1225,7 @@ static int parse_header(chunk *c, loader *L)
     const char *row = p;
     uint32_t row_line = c->line;
     int esc = 0;
+    L->sep = header_separator(p, end);
     long nf = scan_row(c, &p, row, row_line, MAX_COLUMNS, &esc);
     c->pos = (size_t)(p > end ? end - buf : p - buf);
     if (nf < 0)
@@ -986,12 +1275,13 @@ static int parse_header(chunk *c, loader *L)
         }
         if (why) {
             row_error(c, row, row_line, fd->raw, fd->len, "%s in a column name", why);
+            c->bad_utf8 |= why[0] == 'i';
             bad = 1;
             continue;
         }
         int dup = 0;
         for (long j = 0; j < i; j++)
-            if (L->colname[j] && strcmp(L->colname[j], name) == 0) {
+            if (L->colname[j] && strcasecmp(L->colname[j], name) == 0) {
                 row_error(c, row, row_line, fd->raw, fd->len,
                           "duplicate column '%s' (also column %ld)", name, j + 1);
                 dup = bad = 1;
@@ -999,72 +1289,40 @@ static int parse_header(chunk *c, loader *L)
             }
         if (dup)
             continue;
-        int role = COL_DIM;
-        if (strcmp(name, "indicator") == 0) {
-            role = COL_IND;
-            L->col_ind = (int)i;
-        } else if (strcmp(name, "region") == 0) {
-            role = COL_REG;
-            L->col_reg = (int)i;
-        } else if (strcmp(name, "year") == 0) {
-            role = COL_YEAR;
-            L->col_year = (int)i;
-        } else if (strcmp(name, "value") == 0) {
-            role = COL_VAL;
-            L->col_val = (int)i;
-        } else if (strcmp(name, "unit") == 0) {
-            role = COL_UNIT;
-            L->col_unit = (int)i;
-        } else if (strcmp(name, "source") == 0 || strcmp(name, "note") == 0 ||
-                   strcmp(name, "comment") == 0) {
-            role = COL_ANNOT;
-        } else {
-            for (size_t r = 0; r < 4; r++)
-                if (strcasecmp(name, required[r]) == 0) {
-                    row_error(c, row, row_line, fd->raw, fd->len,
-                              "column '%s' must be written '%s' (column names are lowercase)",
-                              name, required[r]);
-                    bad = 1;
-                }
-            if (strchr(name, '=')) {
-                row_error(c, row, row_line, fd->raw, fd->len,
-                          "column '%s' cannot be a dimension: its name contains '='", name);
-                bad = 1;
-            }
-        }
-        if (role == COL_DIM) {   /* insertion by name */
-            size_t j = L->ndims++;
-            while (j > 0 && strcmp(L->colname[L->dimcol[j - 1]], name) > 0) {
-                L->dimcol[j] = L->dimcol[j - 1];
-                j--;
-            }
-            L->dimcol[j] = (int)i;
-        }
     }
+    if (assign_roles(c, L, row, row_line) < 0)
+        bad = 1;
     if (L->ndims > 64) {
         row_error(c, row, row_line, NULL, 0, "too many dimension columns (at most 64)");
         bad = 1;
     }
-    int cols[4] = {L->col_ind, L->col_reg, L->col_year, L->col_val};
-    char missing[128] = "";
+    const csv_layout *lay = L->layout ? L->layout : csv_layout_named("csv");
+    int wide = lay->wide;
+    int cols[4] = {wide ? 0 : L->col_ind, L->col_reg, L->col_year, wide ? 0 : L->col_val};
+    const char *const *names[4] = {lay->ind, lay->reg, lay->year, lay->val};
+    char missing[256] = "";
     int nmissing = 0;
     for (int r = 0; r < 4; r++) {
-        int cased = 0;   /* already reported as a case mistake */
-        for (long i = 0; i < nf; i++)
-            if (L->colname[i] && strcasecmp(L->colname[i], required[r]) == 0 &&
-                strcmp(L->colname[i], required[r]) != 0)
-                cased = 1;
-        if (cols[r] < 0 && !cased) {
+        if (cols[r] < 0) {
             size_t ml = strlen(missing);
-            snprintf(missing + ml, sizeof missing - ml, "%s'%s'", nmissing ? ", " : "", required[r]);
+            snprintf(missing + ml, sizeof missing - ml, "%s'%s'", nmissing ? ", " : "", names[r][0]);
             nmissing++;
         }
     }
     if (nmissing) {
-        row_error(c, row, row_line, NULL, 0,
-                  "missing column%s %s in the header (a data file starts with a header line "
-                  "'indicator,region,year,value')",
-                  nmissing > 1 ? "s" : "", missing);
+        if (lay == csv_layout_named("csv"))
+            row_error(c, row, row_line, NULL, 0,
+                      "missing column%s %s in the header (a data file starts with a header line "
+                      "'indicator,region,year,value', or is in one of the formats of docs/data.md)",
+                      nmissing > 1 ? "s" : "", missing);
+        else
+            row_error(c, row, row_line, NULL, 0, "missing column%s %s in the header of a %s file",
+                      nmissing > 1 ? "s" : "", missing, lay->name);
+        bad = 1;
+    }
+    if (!bad && wide && L->nwide == 0) {
+        row_error(c, row, row_line, NULL, 0, "no indicator columns after '%s' and '%s' in a wide file",
+                  L->colname[L->col_reg], L->colname[L->col_year]);
         bad = 1;
     }
     return bad || cols[0] < 0 || cols[1] < 0 || cols[2] < 0 || cols[3] < 0 ? -1 : 0;
@@ -1079,6 +1337,7 @@ static void loader_free(loader *L)
             pc_free(L->colname[i]);
     pc_free(L->colname);
     pc_free(L->dimcol);
+    pc_free(L->widecol);
     pc_free(L->specunit);
     strmap_free(&L->specmap);
 }
@@ -1094,6 +1353,16 @@ static int chunk_init(chunk *c, const loader *L, size_t from, size_t to, size_t 
     c->f = pc_malloc(fcap * sizeof *c->f);
     c->fcap = fcap;
     c->b = ds_batch_new();
+    if (!L->keep_all) {
+        size_t n = L->spec->ninds ? L->spec->ninds : 1;
+        c->spec_bid = pc_malloc(n * sizeof *c->spec_bid);
+        c->subannual = pc_calloc(n, sizeof *c->subannual);
+        c->used = pc_calloc(n, sizeof *c->used);
+        if (!c->spec_bid || !c->subannual || !c->used)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            c->spec_bid[i] = UINT32_MAX;
+    }
     return c->f && c->b ? 0 : -1;
 }
 
@@ -1106,6 +1375,9 @@ static void chunk_free(chunk *c)
     pc_free(c->dimbuf);
     pc_free(c->spec_of);
     pc_free(c->succ);
+    pc_free(c->spec_bid);
+    pc_free(c->subannual);
+    pc_free(c->used);
     memset(c, 0, sizeof *c);
 }
 
@@ -1127,6 +1399,11 @@ static int setup_spec(loader *L, const ds_spec *spec)
         uint32_t prev;
         if (strmap_intern(&L->specmap, name, strlen(name), (uint32_t)i, &prev) < 0)
             return -1;
+        for (size_t k = 0; k < spec->inds[i].ncodes; k++) {
+            const char *code = spec->inds[i].codes[k];
+            if (strmap_intern(&L->specmap, code, strlen(code), (uint32_t)i, &prev) < 0)
+                return -1;
+        }
         if (unit) {
             const char *canon = ds_unit_canonical(unit, strlen(unit));
             L->specunit[i] = canon ? canon : unit;
@@ -1207,10 +1484,176 @@ static size_t emit_diags(diag_sink *out, const diag_sink *const *sinks, const ui
     return nerr;
 }
 
+/* Where line 'line' (1-based) of the file starts, or NULL. Only for error messages: a scan. */
+static const char *line_start(const loader *L, uint32_t line)
+{
+    const char *p = L->buf, *end = L->buf + L->len;
+    for (uint32_t l = 1; l < line; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p)
+            return NULL;
+        p++;
+    }
+    return p < end ? p : NULL;
+}
+
+/* The raw text of field col of the row at p (quotes left on); 0, -1 when the row is shorter. */
+static int nth_field(const loader *L, const char *p, size_t col, const char **s, size_t *n)
+{
+    const char *end = L->buf + L->len;
+    for (size_t k = 0;; k++) {
+        const char *f = p;
+        int quoted = 0;
+        while (p < end && (quoted || (*p != L->sep && *p != '\n'))) {
+            quoted ^= *p == '"';
+            p++;
+        }
+        if (k == col) {
+            *s = f;
+            *n = (size_t)(p - f);
+            if (*n && f[*n - 1] == '\r')
+                (*n)--;
+            return 0;
+        }
+        if (p >= end || *p == '\n')
+            return -1;
+        p++;
+    }
+}
+
+static int column_is_key(const loader *L, int col)
+{
+    if (col == L->col_ind || col == L->col_reg || col == L->col_year || col == L->col_val)
+        return 1;
+    for (size_t d = 0; d < L->ndims; d++)
+        if (L->dimcol[d] == col)
+            return 1;
+    return 0;
+}
+
+/* After the chunks: one error per plan indicator with sub-annual rows and no `aggregate`,
+ * and the aggregation of every plan indicator set on the dataset. Returns the errors added. */
+static int load_checks(const loader *L, const chunk *ch, size_t nvalid, dataset *ds, diag_sink *fin)
+{
+    int nerr = 0;
+    if (L->keep_all)
+        return 0;
+    for (size_t k = 0; k < L->spec->ninds; k++) {
+        const ds_spec_ind *si = &L->spec->inds[k];
+        if (si->agg && ds_set_aggregate(ds, si->name, si->agg) < 0)
+            diag_line(fin, DIAG_ERROR, L->name, 0, 0, NULL, 0, "out of memory"), nerr++;
+        uint32_t first = 0;
+        for (size_t i = 0; i < nvalid; i++)
+            if (ch[i].from != SIZE_MAX && ch[i].subannual[k] &&
+                (!first || ch[i].subannual[k] + ch[i].offset < first))
+                first = ch[i].subannual[k] + ch[i].offset;
+        if (first) {
+            diag_line(fin, DIAG_ERROR, L->name, (int)first, 0, NULL, 0,
+                      "indicator '%s' has data for parts of a year here, and the plan does not say how "
+                      "they make a year's value: add 'aggregate sum' (counts), 'aggregate mean' (rates) or "
+                      "'aggregate last' (the year-end reading) to its declaration", si->name);
+            nerr++;
+        }
+    }
+    return nerr;
+}
+
+/* Why rows at two lines of this file collide: the annotation columns whose cells differ
+ * (the plan may have meant them as dimensions). Called by ds_finish_load_ex. */
+static void explain_collision(void *ctx, uint32_t here, uint32_t there, char *out, size_t outlen)
+{
+    const loader *L = ctx;
+    if ((int)DS_OBS_FILE(here) != L->file || (int)DS_OBS_FILE(there) != L->file || !L->spec ||
+        !L->spec->dims_declared)
+        return;
+    const char *a = line_start(L, DS_OBS_LINE(here)), *b = line_start(L, DS_OBS_LINE(there));
+    if (!a || !b)
+        return;
+    size_t o = 0, first = 0;
+    int n = 0;
+    for (size_t col = 0; col < L->ncols && n < 3; col++) {
+        if (column_is_key(L, (int)col))
+            continue;
+        const char *x, *y;
+        size_t xl, yl;
+        if (nth_field(L, a, col, &x, &xl) < 0 || nth_field(L, b, col, &y, &yl) < 0)
+            return;
+        if (xl == yl && memcmp(x, y, xl) == 0)
+            continue;
+        int w = snprintf(out + o, outlen - o, "%s'%s' ('%.*s' here, '%.*s' there)",
+                         n ? ", " : "; the rows differ only in column ", L->colname[col],
+                         (int)(xl > 40 ? 40 : xl), x, (int)(yl > 40 ? 40 : yl), y);
+        if (w < 0 || (size_t)w >= outlen - o)
+            return;
+        o += (size_t)w;
+        if (!n++)
+            first = col;
+    }
+    if (n)
+        snprintf(out + o, outlen - o, ", which the plan does not declare as a dimension: if it "
+                 "divides the data, add 'dimensions %s' to the indicator", L->colname[first]);
+}
+
+/* UTF-16 text with a byte order mark (what Excel's "Unicode Text" writes) as UTF-8 in a new
+ * buffer with the PAD bytes; NULL with a message in err. */
+static char *utf16_to_utf8(const char *buf, size_t len, size_t *outlen, char *err, size_t errlen)
+{
+    int le = (unsigned char)buf[0] == 0xFF;
+    iconv_t cd = iconv_open("UTF-8", le ? "UTF-16LE" : "UTF-16BE");
+    if (cd == (iconv_t)-1) {
+        snprintf(err, errlen, "cannot convert UTF-16: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = len / 2 * 3 + PAD + 16;   /* a UTF-16 unit gives at most 3 UTF-8 bytes */
+    char *out = pc_malloc(cap);
+    if (!out) {
+        iconv_close(cd);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    char *in = (char *)buf + 2, *o = out;
+    size_t inleft = len - 2, oleft = cap - PAD;
+    size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+    iconv_close(cd);
+    if (r == (size_t)-1) {
+        /* the offset in UTF-16 units: a line is not known without decoding */
+        snprintf(err, errlen, "bad UTF-16 text at byte %zu (%s): save the file as UTF-8 CSV",
+                 (size_t)(in - buf), errno == EINVAL ? "cut in the middle of a character" : "not a character");
+        pc_free(out);
+        return NULL;
+    }
+    *outlen = (size_t)(o - out);
+    memset(o, 0, PAD);
+    o[0] = '\n';
+    return out;
+}
+
+static int load_buffer(dataset *ds, const char *name, const char *buf, size_t len, int mapped,
+                       const ds_spec *spec, const csv_opts *opts, diag_sink *diags);
+
+/* buf in UTF-16 (a BOM first): converted, then loaded. */
+static int load_utf16(dataset *ds, const char *name, const char *buf, size_t len,
+                      const ds_spec *spec, const csv_opts *opts, diag_sink *diags)
+{
+    char err[160];
+    size_t n;
+    char *u8 = utf16_to_utf8(buf, len, &n, err, sizeof err);
+    if (!u8) {
+        diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0, "%s", err);
+        return -1;
+    }
+    int rc = load_buffer(ds, name, u8, n, 0, spec, opts, diags);
+    pc_free(u8);
+    return rc;
+}
+
 /* Parse buf[0..len) (followed by PAD bytes: '\n', then zeros) into ds. */
 static int load_buffer(dataset *ds, const char *name, const char *buf, size_t len, int mapped,
                        const ds_spec *spec, const csv_opts *opts, diag_sink *diags)
 {
+    if (len >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
+                     ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF)))
+        return load_utf16(ds, name, buf, len, spec, opts, diags);
     loader L;
     memset(&L, 0, sizeof L);
     L.name = name;
@@ -1225,7 +1668,14 @@ static int load_buffer(dataset *ds, const char *name, const char *buf, size_t le
     size_t nch = 1;
     int rc = -1;
     memset(ch, 0, sizeof ch);
-    if (chunk_init(&ch[0], &L, start, len, MAX_COLUMNS + 1) < 0 || setup_spec(&L, spec) < 0) {
+    L.format = opts ? opts->format : NULL;
+    L.file = ds_begin_file(ds, name);
+    if (L.file < 0) {
+        diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0, ds_nfiles(ds) >= DS_MAX_FILES
+                  ? "too many data files (at most 16)" : "out of memory");
+        goto out;
+    }
+    if (setup_spec(&L, spec) < 0 || chunk_init(&ch[0], &L, start, len, MAX_COLUMNS + 1) < 0) {
         diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0, "out of memory");
         goto out;
     }
@@ -1312,8 +1762,10 @@ static int load_buffer(dataset *ds, const char *name, const char *buf, size_t le
     diag_sink fin;
     diag_init(&fin);
     int nfin = 0;
+    if (!fatal)
+        nfin += load_checks(&L, ch, nvalid, ds, &fin);
     if (!fatal) {
-        nfin = ds_finish_load(ds, &counts, name, &fin);
+        nfin = ds_finish_load_ex(ds, &counts, name, &fin, explain_collision, &L);
         if (nfin < 0) {
             diag_line(&fin, DIAG_ERROR, name, 0, 0, NULL, 0, "out of memory");
             nfin = 1;
@@ -1330,6 +1782,14 @@ static int load_buffer(dataset *ds, const char *name, const char *buf, size_t le
     sinks[ns] = &fin;
     offsets[ns++] = 0;
     size_t nerr = emit_diags(diags, sinks, offsets, ns, name, too_many);
+    int bad_utf8 = 0;
+    for (size_t i = 0; i < nvalid; i++)
+        bad_utf8 |= ch[i].from != SIZE_MAX && ch[i].bad_utf8;
+    if (bad_utf8)   /* after the errors: how to save the file as UTF-8 from Excel */
+        diag_line(diags, DIAG_NOTE, name, 0, 0, NULL, 0,
+                  "the file is not UTF-8 text: in Excel, save it with File > Save As > 'CSV UTF-8 "
+                  "(Comma delimited) (*.csv)'; in LibreOffice, tick 'Edit filter settings' and choose "
+                  "'Unicode (UTF-8)'");
     int lost = 0;   /* errors that could not be recorded (out of memory) */
     for (size_t i = 0; i < ns; i++)
         lost |= sinks[i]->oom || (size_t)sinks[i]->nerrors > sinks[i]->n;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <uninorm.h>
 
 /* ---- periods ---- */
 
@@ -42,6 +43,8 @@ int ds_period_format(ds_period p, char *buf, size_t len)
     return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
+enum { STR_REGION = 1, STR_IND = 2 };
+
 /* ---- string tables (the dataset's and each batch's) ---- */
 
 typedef struct strtab {
@@ -49,7 +52,7 @@ typedef struct strtab {
     strmap map;       /* bytes -> id */
     char **str;
     uint32_t *len;
-    uint8_t *region;  /* 1: appeared as a region */
+    uint8_t *region;  /* flags: STR_REGION appeared as a region, STR_IND as an indicator cell */
     size_t n, cap;
 } strtab;
 
@@ -332,6 +335,15 @@ struct dataset {
     size_t nblocks, capblocks;
     ds_stats stats;
     int latest_year;
+    struct dsfile {
+        char *name;
+        ds_stats st;
+    } files[DS_MAX_FILES];
+    size_t nfiles;
+    uint8_t *agg;               /* by string id: DS_AGG_… of that indicator */
+    size_t aggcap;
+    uint32_t *inds;             /* indicator cells seen, sorted by name */
+    size_t ninds;
 };
 
 dataset *ds_new(void)
@@ -360,6 +372,10 @@ void ds_free(dataset *ds)
     pc_free(ds->series);
     keyidx_free(&ds->index);
     pc_free(ds->regions);
+    for (size_t i = 0; i < ds->nfiles; i++)
+        pc_free(ds->files[i].name);
+    pc_free(ds->agg);
+    pc_free(ds->inds);
     strtab_free(&ds->s);
     pc_free(ds);
 }
@@ -370,9 +386,48 @@ uint32_t ds_intern(dataset *ds, const char *s, size_t n)
     return strtab_intern(&ds->s, s, n, &id) < 0 ? UINT32_MAX : id;
 }
 
+char *ds_nfc(const char *s, size_t n, size_t *out_len)
+{
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    if (i == n) {
+        char *c = pc_malloc(n + 1);
+        if (c) {
+            memcpy(c, s, n);
+            c[n] = '\0';
+            *out_len = n;
+        }
+        return c;
+    }
+    size_t len = 0;
+    uint8_t *r = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &len);
+    if (!r)
+        return NULL;
+    char *c = pc_malloc(len + 1);   /* libunistring allocates with malloc: copy into ours */
+    if (c) {
+        memcpy(c, r, len);
+        c[len] = '\0';
+        *out_len = len;
+    }
+    free(r);
+    return c;
+}
+
 int ds_lookup_str(const dataset *ds, const char *s, size_t n, uint32_t *id)
 {
-    return strmap_get(&ds->s.map, s, n, id);
+    if (strmap_get(&ds->s.map, s, n, id))
+        return 1;
+    size_t i = 0;   /* not found as written: as NFC (the data's names are stored so) */
+    while (i < n && (unsigned char)s[i] < 0x80)
+        i++;
+    if (i == n)
+        return 0;
+    size_t len;
+    char *c = ds_nfc(s, n, &len);
+    int found = c && (len != n || memcmp(c, s, n) != 0) && strmap_get(&ds->s.map, c, len, id);
+    pc_free(c);
+    return found;
 }
 
 const char *ds_str(const dataset *ds, uint32_t id)
@@ -414,6 +469,26 @@ int ds_dimkey(const char *const *dims, const char *const *values, size_t n, char
     return (int)o;
 }
 
+void ds_dimkey_format(const char *dimkey, char *buf, size_t len)
+{
+    size_t k = 0;
+    for (const char *p = dimkey; *p && k + 8 < len; p++) {
+        if (*p == '=') {
+            memcpy(buf + k, " = \"", 4);
+            k += 4;
+        } else if (*p == '\x1f') {
+            memcpy(buf + k, "\", ", 3);
+            k += 3;
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    if (k && k + 1 < len)
+        buf[k++] = '"';
+    if (len)
+        buf[k < len ? k : len - 1] = '\0';
+}
+
 /* ---- regions ---- */
 
 size_t ds_nregions(const dataset *ds) { return ds->nregions; }
@@ -441,7 +516,7 @@ static int rebuild_regions(dataset *ds)
 {
     size_t n = 0;
     for (size_t i = 0; i < ds->s.n; i++)
-        n += ds->s.region[i];
+        n += ds->s.region[i] & STR_REGION;
     if (n > ds->capregions) {
         uint32_t *r = pc_realloc(ds->regions, n * sizeof *r);
         if (!r)
@@ -451,7 +526,7 @@ static int rebuild_regions(dataset *ds)
     }
     ds->nregions = 0;
     for (size_t i = 0; i < ds->s.n; i++)
-        if (ds->s.region[i])
+        if (ds->s.region[i] & STR_REGION)
             ds->regions[ds->nregions++] = (uint32_t)i;
     if (ds->nregions > 1) {
         named *tmp = pc_malloc(ds->nregions * sizeof *tmp);
@@ -470,7 +545,7 @@ static int rebuild_regions(dataset *ds)
 /* Mark id as a region, keeping the sorted list (for ds_set). */
 static int add_region(dataset *ds, uint32_t id)
 {
-    if (ds->s.region[id])
+    if (ds->s.region[id] & STR_REGION)
         return 0;
     if (ds->nregions == ds->capregions) {
         size_t ncap = ds->capregions ? ds->capregions * 2 : 16;
@@ -492,7 +567,7 @@ static int add_region(dataset *ds, uint32_t id)
     memmove(ds->regions + lo + 1, ds->regions + lo, (ds->nregions - lo) * sizeof *ds->regions);
     ds->regions[lo] = id;
     ds->nregions++;
-    ds->s.region[id] = 1;
+    ds->s.region[id] |= STR_REGION;
     return 0;
 }
 
@@ -545,6 +620,7 @@ static ds_series *get_series(dataset *ds, uint32_t ind, uint32_t reg, uint32_t d
     s->indicator = ind;
     s->region = reg;
     s->dimkey = dim;
+    s->agg = ind < ds->aggcap ? ds->agg[ind] : DS_AGG_NONE;
     if (keyidx_add(&ds->index, ds->series, sizeof *ds->series, ds->nseries + 1, ind, reg, dim,
                    (uint32_t)ds->nseries) < 0)
         return NULL;
@@ -554,11 +630,73 @@ static ds_series *get_series(dataset *ds, uint32_t ind, uint32_t reg, uint32_t d
 
 size_t ds_yearly_cap(const ds_series *s) { return s ? s->n : 0; }
 
+/* The obs of one year from obs[i] on: where it ends (*next), and its value by agg:
+ * 1 with *v set, 0 when the year gives none (all empty, or a sum short of periods: *have
+ * and *need then say how many). */
+static int year_value(const ds_obs *obs, uint32_t i, uint32_t n, int agg, uint32_t *next,
+                      double *v, int *have, int *need)
+{
+    int y = DS_PERIOD_YEAR(obs[i].period), finest = DS_ANNUAL + 1;
+    uint32_t j = i;
+    int annual = -1;
+    for (; j < n && DS_PERIOD_YEAR(obs[j].period) == y; j++) {
+        if (isnan(obs[j].value))
+            continue;
+        int kind = obs[j].period % 100;
+        if (kind == DS_ANNUAL)
+            annual = (int)j;
+        else if (kind < finest)
+            finest = kind;
+    }
+    *next = j;
+    *have = *need = 0;
+    if (annual >= 0) {
+        *v = obs[annual].value;
+        return 1;
+    }
+    if (finest > DS_ANNUAL)
+        return 0;
+    double sum = 0;
+    int cnt = 0;
+    for (uint32_t k = i; k < j; k++)
+        if (!isnan(obs[k].value) && obs[k].period % 100 == finest) {
+            sum += obs[k].value;
+            cnt++;
+        }
+    *have = cnt;
+    *need = finest == DS_MONTH ? 12 : finest == DS_QUARTER ? 4 : 2;
+    if (agg == DS_AGG_SUM && cnt < *need)
+        return 0;
+    *v = agg == DS_AGG_SUM ? sum : sum / cnt;
+    return 1;
+}
+
+static size_t annual_aggregated(const ds_series *s, int year_max, int *years, double *values, size_t cap)
+{
+    size_t n = 0;
+    uint32_t i = 0;
+    while (i < s->n && n < cap) {
+        int y = DS_PERIOD_YEAR(s->obs[i].period), have, need;
+        if (y > year_max)
+            break;
+        uint32_t next;
+        double v;
+        if (year_value(s->obs, i, s->n, (int)s->agg, &next, &v, &have, &need)) {
+            years[n] = y;
+            values[n++] = v;
+        }
+        i = next;
+    }
+    return n;
+}
+
 size_t ds_annual(const ds_series *s, int year_max, int *years, double *values, size_t cap)
 {
     size_t n = 0;
     if (!s)
         return 0;
+    if (s->agg == DS_AGG_SUM || s->agg == DS_AGG_MEAN)
+        return annual_aggregated(s, year_max, years, values, cap);
     for (uint32_t i = 0; i < s->n; i++) {
         const ds_obs *o = &s->obs[i];
         int y = DS_PERIOD_YEAR(o->period);
@@ -655,6 +793,166 @@ int ds_set(dataset *ds, const char *indicator, const char *region, const char *d
 }
 
 const ds_stats *ds_get_stats(const dataset *ds) { return &ds->stats; }
+
+size_t ds_nfiles(const dataset *ds) { return ds->nfiles; }
+
+const char *ds_file(const dataset *ds, size_t i, ds_stats *st)
+{
+    if (i >= ds->nfiles)
+        return NULL;
+    if (st)
+        *st = ds->files[i].st;
+    return ds->files[i].name;
+}
+
+int ds_begin_file(dataset *ds, const char *name)
+{
+    if (ds->nfiles >= DS_MAX_FILES)
+        return -1;
+    char *copy = pc_strndup(name, strlen(name));
+    if (!copy)
+        return -1;
+    ds->files[ds->nfiles].name = copy;
+    memset(&ds->files[ds->nfiles].st, 0, sizeof ds->files[ds->nfiles].st);
+    return (int)ds->nfiles++;
+}
+
+void ds_obs_where(const dataset *ds, uint32_t line, char *buf, size_t len)
+{
+    unsigned f = DS_OBS_FILE(line);
+    const char *name = f < ds->nfiles ? ds->files[f].name : "?";
+    snprintf(buf, len, "%s:%u", name, DS_OBS_LINE(line));
+}
+
+int ds_set_aggregate(dataset *ds, const char *indicator, int agg)
+{
+    uint32_t id = ds_intern(ds, indicator, strlen(indicator));
+    if (id == UINT32_MAX)
+        return -1;
+    if (id >= ds->aggcap) {
+        size_t ncap = ds->aggcap ? ds->aggcap : 64;
+        while (ncap <= id)
+            ncap *= 2;
+        uint8_t *a = pc_realloc(ds->agg, ncap);
+        if (!a)
+            return -1;
+        memset(a + ds->aggcap, 0, ncap - ds->aggcap);
+        ds->agg = a;
+        ds->aggcap = ncap;
+    }
+    ds->agg[id] = (uint8_t)agg;
+    for (size_t i = 0; i < ds->nseries; i++)
+        if (ds->series[i].indicator == id)
+            ds->series[i].agg = (uint32_t)agg;
+    return 0;
+}
+
+size_t ds_incomplete(const dataset *ds, const char *indicator, const ds_series **example, int *year,
+                     int *have, int *need)
+{
+    uint32_t id;
+    size_t count = 0;
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &id))
+        return 0;
+    for (size_t i = 0; i < ds->nseries; i++) {
+        const ds_series *s = &ds->series[i];
+        if (s->indicator != id || s->agg != DS_AGG_SUM)
+            continue;
+        for (uint32_t k = 0, next; k < s->n; k = next) {
+            double v;
+            int h, nd;
+            if (!year_value(s->obs, k, s->n, DS_AGG_SUM, &next, &v, &h, &nd) && nd) {
+                if (!count++) {
+                    *example = s;
+                    *year = DS_PERIOD_YEAR(s->obs[k].period);
+                    *have = h;
+                    *need = nd;
+                }
+            }
+        }
+    }
+    return count;
+}
+
+size_t ds_nindicators(const dataset *ds) { return ds->ninds; }
+const char *ds_indicator(const dataset *ds, size_t i) { return i < ds->ninds ? ds->s.str[ds->inds[i]] : NULL; }
+
+int ds_indicator_has_total(const dataset *ds, const char *indicator, const char **example)
+{
+    uint32_t id;
+    *example = "";
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &id))
+        return 0;
+    for (size_t i = 0; i < ds->nseries; i++) {
+        const ds_series *s = &ds->series[i];
+        if (s->indicator != id || !s->n)
+            continue;
+        if (s->dimkey == 0)
+            return 1;
+        if (!**example || ds->s.len[s->dimkey] < strlen(*example))   /* the fewest parts */
+            *example = ds->s.str[s->dimkey];
+    }
+    return 0;
+}
+
+int ds_indicator_has_dimkey(const dataset *ds, const char *indicator, const char *dimkey)
+{
+    uint32_t id, dk = 0;
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &id) ||
+        (dimkey[0] && !ds_lookup_str(ds, dimkey, strlen(dimkey), &dk)))
+        return 0;
+    for (size_t i = 0; i < ds->nseries; i++)
+        if (ds->series[i].indicator == id && ds->series[i].dimkey == dk && ds->series[i].n)
+            return 1;
+    return 0;
+}
+
+int ds_indicator_years(const dataset *ds, const char *indicator, int *min_year, int *max_year)
+{
+    uint32_t id;
+    *min_year = *max_year = 0;
+    if (!ds_lookup_str(ds, indicator, strlen(indicator), &id))
+        return 0;
+    for (size_t i = 0; i < ds->nseries; i++) {
+        const ds_series *s = &ds->series[i];
+        if (s->indicator != id)
+            continue;
+        for (uint32_t k = 0; k < s->n; k++) {
+            if (isnan(s->obs[k].value))
+                continue;
+            int y = DS_PERIOD_YEAR(s->obs[k].period);
+            if (!*min_year || y < *min_year)
+                *min_year = y;
+            if (y > *max_year)
+                *max_year = y;
+        }
+    }
+    return *min_year != 0;
+}
+
+/* The sorted list of indicator cells from the flags. */
+static int rebuild_indicators(dataset *ds)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ds->s.n; i++)
+        n += (ds->s.region[i] & STR_IND) != 0;
+    uint32_t *a = pc_realloc(ds->inds, (n ? n : 1) * sizeof *a);
+    if (!a)
+        return -1;
+    ds->inds = a;
+    ds->ninds = 0;
+    named *tmp = pc_malloc((n ? n : 1) * sizeof *tmp);
+    if (!tmp)
+        return -1;
+    for (size_t i = 0; i < ds->s.n; i++)
+        if (ds->s.region[i] & STR_IND)
+            tmp[ds->ninds++] = (named){ds->s.str[i], (uint32_t)i};
+    qsort(tmp, ds->ninds, sizeof *tmp, cmp_named);
+    for (size_t i = 0; i < ds->ninds; i++)
+        ds->inds[i] = tmp[i].id;
+    pc_free(tmp);
+    return 0;
+}
 int ds_latest_year(const dataset *ds) { return ds->latest_year; }
 size_t ds_nseries(const dataset *ds) { return ds->nseries; }
 const ds_series *ds_series_at(const dataset *ds, size_t i) { return &ds->series[i]; }
@@ -725,7 +1023,15 @@ int ds_batch_add_region(ds_batch *b, uint32_t id)
 {
     if (id >= b->s.n)
         return -1;
-    b->s.region[id] = 1;
+    b->s.region[id] |= STR_REGION;
+    return 0;
+}
+
+int ds_batch_add_indicator(ds_batch *b, uint32_t id)
+{
+    if (id >= b->s.n)
+        return -1;
+    b->s.region[id] |= STR_IND;
     return 0;
 }
 
@@ -904,13 +1210,13 @@ int ds_merge(dataset *ds, ds_batch *b, uint32_t line_offset)
     for (size_t i = 0; i < b->s.n; i++) {
         if (strtab_intern(&ds->s, b->s.str[i], b->s.len[i], &gid[i]) < 0)
             goto out;
-        if (b->s.region[i])
-            ds->s.region[gid[i]] = 1;
+        ds->s.region[gid[i]] |= b->s.region[i];
     }
-    if (line_offset)
+    uint32_t fbits = ds->nfiles ? (uint32_t)(ds->nfiles - 1) << (32 - DS_FILE_BITS) : 0;
+    if (line_offset || fbits)
         for (size_t r = 0; r < b->nrows; r++)
-            b->rows[r].line = b->rows[r].line > UINT32_MAX - line_offset
-                                  ? UINT32_MAX : b->rows[r].line + line_offset;
+            b->rows[r].line = (b->rows[r].line > DS_LINE_MASK - line_offset
+                                   ? DS_LINE_MASK : b->rows[r].line + line_offset) | fbits;
     if (reserve_series(ds, ds->nseries + b->nser) < 0)
         goto out;
     if (PC_GROW(ds->blocks, ds->capblocks, ds->nblocks) < 0)   /* so that keeping cannot fail */
@@ -1015,6 +1321,12 @@ static void fmt_series(const dataset *ds, const ds_series *s, char *buf, size_t 
 
 int ds_finish_load(dataset *ds, const ds_stats *counts, const char *file, diag_sink *diags)
 {
+    return ds_finish_load_ex(ds, counts, file, diags, NULL, NULL);
+}
+
+int ds_finish_load_ex(dataset *ds, const ds_stats *counts, const char *file, diag_sink *diags,
+                      ds_explain_fn explain, void *ctx)
+{
     int nerr = 0;
     size_t dups = 0;
     int miny = 0, maxy = 0;
@@ -1036,15 +1348,24 @@ int ds_finish_load(dataset *ds, const ds_stats *counts, const char *file, diag_s
                     dups++;
                     continue;
                 }
-                char name[256], per[16], here[NUMFMT_MAX], there[NUMFMT_MAX];
+                char name[256], per[16], here[NUMFMT_MAX], there[NUMFMT_MAX], why[512] = "";
+                char where[300];
                 fmt_series(ds, s, name, sizeof name);
                 ds_period_format(o->period, per, sizeof per);
                 fmt_value(o->value, here);
                 fmt_value(keep->value, there);
+                unsigned fo = DS_OBS_FILE(o->line), fk = DS_OBS_FILE(keep->line);
+                if (fo == fk)
+                    snprintf(where, sizeof where, "at line %u", DS_OBS_LINE(keep->line));
+                else
+                    ds_obs_where(ds, keep->line, where, sizeof where);
+                if (explain && nerr <= 100)
+                    explain(ctx, o->line, keep->line, why, sizeof why);
+                const char *in = fo < ds->nfiles ? ds->files[fo].name : file;
                 if (nerr <= 100)
-                    diag_line(diags, DIAG_ERROR, file, (int)o->line, 0, NULL, 0,
-                              "duplicate value for %s, %s, %s: %s here, %s at line %u", name,
-                              ds->s.str[s->region], per, here, there, keep->line);
+                    diag_line(diags, DIAG_ERROR, in, (int)DS_OBS_LINE(o->line), 0, NULL, 0,
+                              "%s value for %s, %s, %s: %s here, %s %s%s%s", fo == fk ? "duplicate" : "conflicting",
+                              name, ds->s.str[s->region], per, here, there, fo == fk ? "" : "in ", where, why);
                 nerr++;
             }
             s->n = s->n ? w + 1 : 0;
@@ -1059,10 +1380,20 @@ int ds_finish_load(dataset *ds, const ds_stats *counts, const char *file, diag_s
                 maxy = y;
         }
     }
-    if (rebuild_regions(ds) < 0)
+    if (rebuild_regions(ds) < 0 || rebuild_indicators(ds) < 0)
         return -1;
-    ds->stats = *counts;
-    ds->stats.dups = dups;
+    if (ds->nfiles) {
+        ds_stats *fs = &ds->files[ds->nfiles - 1].st;
+        fs->rows += counts->rows;
+        fs->kept += counts->kept;
+        fs->skipped += counts->skipped;
+        fs->empty += counts->empty;
+    }
+    ds->stats.rows += counts->rows;
+    ds->stats.kept += counts->kept;
+    ds->stats.skipped += counts->skipped;
+    ds->stats.empty += counts->empty;
+    ds->stats.dups += dups;
     ds->stats.min_year = miny;
     ds->stats.max_year = maxy;
     if (maxy > ds->latest_year)

@@ -1075,7 +1075,21 @@ static int cmp_prep(const void *a, const void *b)
     return strcmp(((const ms_prep *)a)->ms->id, ((const ms_prep *)b)->ms->id);
 }
 
+static int find_region_as(const dataset *ds, const char *name, size_t *idx);
+
+/* The region named so, or in Unicode NFC (the data's names are stored in NFC). */
 static int find_region(const dataset *ds, const char *name, size_t *idx)
+{
+    if (find_region_as(ds, name, idx))
+        return 1;
+    size_t len;
+    char *nfc = ds_nfc(name, strlen(name), &len);
+    int found = nfc && strcmp(nfc, name) != 0 && find_region_as(ds, nfc, idx);
+    pc_free(nfc);
+    return found;
+}
+
+static int find_region_as(const dataset *ds, const char *name, size_t *idx)
 {
     size_t lo = 0, hi = ds_nregions(ds);
     while (lo < hi) {
@@ -1971,10 +1985,40 @@ int eval_spec(const pc_plan *plan, ds_spec *spec, arena *a)
             continue;
         inds[n].name = ind->id.name;
         inds[n].unit = canonical_unit(ind);
+        inds[n].agg = (int)ind->agg;
+        if (ind->ncodes) {
+            const char **codes = arena_alloc(a, sizeof *codes * (size_t)ind->ncodes);
+            if (!codes) {
+                pc_free(w.used);
+                pc_free(w.let_seen);
+                return -1;
+            }
+            for (int k = 0; k < ind->ncodes; k++)
+                codes[k] = ind->codes[k].name;
+            inds[n].codes = codes;
+            inds[n].ncodes = (size_t)ind->ncodes;
+        }
         n++;
     }
     spec->inds = inds;
     spec->ninds = n;
+    /* the dimensions the plan declares (on any indicator): the only columns that filter */
+    size_t nd = 0;
+    for (int i = 0; i < plan->nindicators; i++)
+        nd += (size_t)plan->indicators[i]->ndims;
+    const char **dims = arena_alloc(a, sizeof *dims * (nd ? nd : 1));
+    if (!dims) {
+        pc_free(w.used);
+        pc_free(w.let_seen);
+        return -1;
+    }
+    nd = 0;
+    for (int i = 0; i < plan->nindicators; i++)
+        for (int k = 0; k < plan->indicators[i]->ndims; k++)
+            dims[nd++] = plan->indicators[i]->dims[k].name;
+    spec->dims = dims;
+    spec->ndims = nd;
+    spec->dims_declared = 1;
     pc_free(w.used);
     pc_free(w.let_seen);
     return 0;

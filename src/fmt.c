@@ -9,7 +9,7 @@
  *     item are printed as blocks: the header ends in " {", one item per line indented by
  *     two spaces, "}" alone on the last line. Plan fields go in the order title,
  *     authority, region, issued, period, baseline, method; indicator items in the order unit,
- *     direction, dimensions (inline indicators too); task items as "lead X with A, B"
+ *     direction, dimensions, code, aggregate (inline indicators too); task items as "lead X with A, B"
  *     then "due DATE". An empty plan or task block is dropped ("plan \"x\"").
  *  3. Targets: `target [ID] ["label"]: series …` — the colon follows the label directly,
  *     otherwise it stands alone (`target CT16 : x …`, `target : x …`); milestones are
@@ -484,6 +484,27 @@ static void render_indicator(fmt_state *F, const decl *d)
             sb_puts(b, " ");
         sb_puts(b, "dimensions ");
         put_names(b, in->dims, in->ndims);
+    }
+    if (in->ncodes) {
+        if (in->block_form)
+            block_item(F, in->codes[0].loc.first_line, in->codes[in->ncodes - 1].loc.last_line);
+        else
+            sb_puts(b, " ");
+        sb_puts(b, "code ");
+        for (int k = 0; k < in->ncodes; k++) {
+            if (k)
+                sb_puts(b, ", ");
+            put_string(b, in->codes[k].name);
+        }
+    }
+    if (in->agg) {
+        static const char *const agg_words[] = {"", "sum", "mean", "last"};
+        if (in->block_form)
+            block_item(F, in->agg_loc.first_line, in->agg_loc.last_line);
+        else
+            sb_puts(b, " ");
+        sb_puts(b, "aggregate ");
+        sb_puts(b, agg_words[in->agg]);
     }
     if (in->block_form)
         block_end(F, header, d);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "import.h"
 #include "fileio.h"
 #include "fmt.h"
 #include "mem.h"
@@ -34,6 +35,7 @@ static const char usage_text[] =
     "       [--as-of YEAR] [--region NAME | --all-regions] [--lang vi|en]\n"
     "       [--submissions CSV] [--format text|json|csv|markdown|html] [--columns LIST]\n"
     "       [--by-agency] [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
+    "       [--data FILE ...] [--data-format auto|csv|sdmx|sdg|dhis2|dhis2-json|wide|xlsx] [--sheet NAME]\n"
     "  repl [FILE] [--data CSV] [--as-of YEAR] [--region NAME | --all-regions] [--lang vi|en]\n"
     "                             explore a plan interactively\n"
     "  help [COMMAND]             this text\n"
@@ -267,17 +269,31 @@ static int parse_fail_on(const char *s, int *set)
 /* What only eval takes, beside cli_options. */
 typedef struct eval_args {
     const char *format, *out_path, *color, *columns, *submissions;
+    import_opts io;          /* --data-format, --sheet */
     int by_agency, have_fail_on;
     int fail_on[ST__COUNT];
 } eval_args;
 
-enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_LANG, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR };
+enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_LANG, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR,
+       O_DFORMAT, O_SHEET };
 
 /* One option of eval/repl into o (or x: eval's own). 0, or an exit status. */
 static int run_option(const char *cmd, int c, cli_options *o, eval_args *x)
 {
     switch (c) {
-    case O_DATA: o->data = optarg; return 0;
+    case O_DATA:
+        if (o->ndata == DS_MAX_FILES)
+            return usage_error(cmd, "%s", "at most 16 --data files");
+        o->datas[o->ndata++] = optarg;
+        if (!o->data)
+            o->data = optarg;
+        return 0;
+    case O_DFORMAT:
+        if (!import_format_known(optarg))
+            return usage_error(cmd, "unknown data format '%s': use auto, csv, sdmx, sdg, dhis2, dhis2-json, wide or xlsx", optarg);
+        x->io.format = optarg;
+        return 0;
+    case O_SHEET: x->io.sheet = optarg; return 0;
     case O_ASOF:
         if (parse_year_arg(optarg, &o->as_of) == 0)
             return 0;
@@ -331,7 +347,8 @@ static int parse_run_args(const char *cmd, int argc, char **argv, cli_options *o
         {"format", required_argument, NULL, O_FORMAT}, {"fail-on", required_argument, NULL, O_FAILON},
         {"columns", required_argument, NULL, O_COLUMNS}, {"by-agency", no_argument, NULL, O_BYAG},
         {"submissions", required_argument, NULL, O_SUBS}, {"output", required_argument, NULL, O_OUT},
-        {"color", required_argument, NULL, O_COLOR}};
+        {"color", required_argument, NULL, O_COLOR}, {"data-format", required_argument, NULL, O_DFORMAT},
+        {"sheet", required_argument, NULL, O_SHEET}};
     enum { NBOTH = sizeof both / sizeof both[0], NEVAL = sizeof eval_only / sizeof eval_only[0] };
     struct option opts[NBOTH + NEVAL + 1];
     size_t n = 0;
@@ -366,9 +383,13 @@ static int parse_run_args(const char *cmd, int argc, char **argv, cli_options *o
  * compared as files, so also through a symbolic or hard link). 0, or an exit status. */
 static int check_output_not_input(const cli_options *o, const eval_args *x)
 {
-    const char *ins[3] = {o->plan, o->data, x->submissions};
-    const char *what[3] = {"the plan", "the data file", "the submissions log"};
-    for (int i = 0; i < 3; i++)
+    const char *ins[3 + 16] = {o->plan, x->submissions, NULL};
+    const char *what[3 + 16] = {"the plan", "the submissions log", NULL};
+    for (int i = 0; i < o->ndata && i < 16; i++) {
+        ins[2 + i] = o->datas[i];
+        what[2 + i] = "the data file";
+    }
+    for (int i = 0; i < 2 + o->ndata && i < 3 + 16; i++)
         if (ins[i] && fileio_same_file(x->out_path, ins[i])) {
             fprintf(stderr, "plancheck eval: --output '%s' is %s '%s' of this run: refusing to write over an input\n",
                     x->out_path, what[i], ins[i]);
@@ -427,7 +448,8 @@ static int cmd_eval(int argc, char **argv)
         return EXIT_BAD;
     }
     int status = EXIT_OK;
-    if (pc_load_plan(s, o.plan) != 0 || (data && session_load_data(s, data) != 0)) {
+    if (pc_load_plan(s, o.plan) != 0 ||
+        (data && session_load_data_files(s, o.datas, (size_t)o.ndata, &x.io) != 0)) {
         pc_print_diagnostics(s, stderr, dcolor);
         pc_session_free(s);
         return EXIT_BAD;
@@ -488,18 +510,22 @@ static int cmd_eval(int argc, char **argv)
             pc_session_free(s);
             return EXIT_BAD;
         }
-        pc_print_diagnostics(s, stderr, dcolor);   /* warnings */
-        if (!data && s->plan->nmilestones)
-            fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
+        ro.data = s->ds;
+        ro.warnings = &s->diags;   /* JSON lists them */
         if (out_path) {
             out = fileio_write_atomic_begin(out_path, &fa, ebuf, sizeof ebuf);
             if (!out) {
+                pc_print_diagnostics(s, stderr, dcolor);
                 fprintf(stderr, "plancheck: %s\n", ebuf);
                 pc_session_free(s);
                 return EXIT_BAD;
             }
         }
+        diag_print(stderr, &s->diags, dcolor);   /* warnings, before the report (a reader may stop early) */
+        if (!data && s->plan->nmilestones)
+            fprintf(stderr, "plancheck eval: note: no --data given: every milestone is no_data\n");
         wrc = report_write(out, &s->result, &ro, &err);
+        diag_clear(&s->diags);
     }
     if (wrc != 0) {
         if (err)

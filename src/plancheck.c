@@ -3,6 +3,7 @@
  * It holds no global state and prints only into the FILE it is given. */
 #include "session.h"
 #include "fileio.h"
+#include "import.h"
 #include "mem.h"
 #include <string.h>
 
@@ -110,6 +111,55 @@ int pc_load_plan(pc_session *s, const char *path)
 
 int session_load_data(pc_session *s, const char *path)
 {
+    return session_load_data_files(s, &path, 1, NULL);
+}
+
+/* A target's selector that no row of the data has, or a target without one when the
+ * data has no total row (when the indicator has rows at all): its milestones would be
+ * no_data with no reason given. */
+static void selector_warnings(const pc_plan *p, const dataset *ds, diag_sink *d)
+{
+    for (int i = 0; i < p->ntargets; i++) {
+        const series_ref *sr = &p->targets[i]->series;
+        int lo, hi;
+        if (!sr->resolved || sr->resolved->derived || !ds_indicator_years(ds, sr->ind.name, &lo, &hi))
+            continue;
+        if (!sr->nsels) {
+            const char *ex;
+            char sel[256];
+            if (!ds_indicator_has_total(ds, sr->ind.name, &ex)) {
+                ds_dimkey_format(ex, sel, sizeof sel);
+                diag_at(d, DIAG_WARNING, &sr->loc, "the data has no total row of '%s', only parts such as "
+                                                   "[%s]: select one, e.g. %s[%s] (its dimensions declared)",
+                        sr->ind.name, sel,
+                        sr->ind.name, sel);
+            }
+            continue;
+        }
+        const char *dims[64], *vals[64];
+        int n = sr->nsels < 64 ? sr->nsels : 64;
+        for (int k = 0; k < n; k++) {
+            dims[k] = sr->sels[k].dim.name;
+            vals[k] = sr->sels[k].value;
+        }
+        char key[1024], *nfc = NULL;
+        size_t len;
+        if (ds_dimkey(dims, vals, (size_t)n, key, sizeof key) < 0 || !(nfc = ds_nfc(key, strlen(key), &len)))
+            continue;
+        if (!ds_indicator_has_dimkey(ds, sr->ind.name, nfc)) {
+            const char *ex;
+            char sel[256];
+            int total = ds_indicator_has_total(ds, sr->ind.name, &ex);
+            ds_dimkey_format(ex, sel, sizeof sel);
+            diag_at(d, DIAG_WARNING, &sr->loc, "no row of the data has this part of '%s' (the data has %s%s%s)",
+                    sr->ind.name, total ? "its total" : "parts such as [", total ? "" : sel, total ? "" : "]");
+        }
+        pc_free(nfc);
+    }
+}
+
+int session_load_data_files(pc_session *s, const char *const *paths, size_t n, const import_opts *io)
+{
     if (!s->plan) {
         diag_at(&s->diags, DIAG_ERROR, NULL, "load a plan before its data");
         return -1;
@@ -124,7 +174,13 @@ int session_load_data(pc_session *s, const char *path)
         diag_at(&s->diags, DIAG_ERROR, NULL, "out of memory");
         return -1;
     }
-    int rc = csv_load(ds, path, &spec, &s->diags);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) /* all into one dataset: conflicts name both files */
+        rc = import_load(ds, paths[i], io, &spec, &s->diags);
+    if (rc == 0) {
+        import_warnings(ds, &spec, &s->diags);
+        selector_warnings(s->plan, ds, &s->diags);
+    }
     arena_free(a);
     if (rc != 0) {
         ds_free(ds);
@@ -134,11 +190,26 @@ int session_load_data(pc_session *s, const char *path)
     ds_free(s->ds);
     s->ds = ds;
     pc_free(s->data_path);
-    s->data_path = pc_strndup(path, strlen(path));
+    s->data_path = n ? pc_strndup(paths[0], strlen(paths[0])) : NULL;
     return 0;
 }
 
 int pc_load_data(pc_session *s, const char *csv_path) { return session_load_data(s, csv_path); }
+
+/* An as-of year before all of an indicator's data leaves its targets without a value. */
+static void as_of_warnings(pc_session *s, int as_of)
+{
+    if (!s->ds || !ds_nfiles(s->ds))
+        return;
+    for (int i = 0; i < s->plan->nindicators; i++) {
+        const indicator *ind = s->plan->indicators[i];
+        int lo, hi;
+        if (!ind->derived && ds_indicator_years(s->ds, ind->id.name, &lo, &hi) && lo > as_of)
+            diag_at(&s->diags, DIAG_WARNING, NULL,
+                    "indicator '%s' has no value up to the as-of year %d: its data starts in %d",
+                    ind->id.name, as_of, lo);
+    }
+}
 
 int session_evaluate(pc_session *s, const eval_options *opt)
 {
@@ -160,8 +231,10 @@ int session_evaluate(pc_session *s, const eval_options *opt)
         named.data_name = s->data_path;
         opt = &named;
     }
+    if (opt && opt->as_of)
+        as_of_warnings(s, opt->as_of);
     if (eval_plan(s->plan, s->ds, opt, &s->result, &s->diags) != 0) {
-        eval_result_free(&s->result);   /* a failed evaluation may hold partial results */
+        eval_result_free(&s->result); /* a failed evaluation may hold partial results */
         memset(&s->result, 0, sizeof s->result);
         return -1;
     }

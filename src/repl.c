@@ -2045,7 +2045,7 @@ static void run_command(repl *r, const char *line)
 static const char *const keywords[] = {
     "plan", "agency", "indicator", "target", "responsible", "report", "task", "let", "alert",
     "title", "authority", "region", "issued", "baseline", "method", "unit", "lower", "higher", "is",
-    "better", "dimensions", "by", "maintain", "within", "in", "from", "to", "decrease", "increase", "year", "for",
+    "better", "dimensions", "code", "aggregate", "by", "maintain", "within", "from", "to", "decrease", "increase", "year", "for",
     "with", "every", "months", "once", "all", "lead", "due", "when", "and", "or", "not", "true",
     "false", "NA", "per", "cr", "projection", "aarr",
     /* functions */

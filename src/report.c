@@ -753,6 +753,23 @@ void rep_row_fill(const ms_result *m, rep_row *row)
 const char *const rep_row_heads[RC__N] = {"Target", "Milestone", "Region", "Indicator", "Goal",
                                           "Deadline", "Latest", "Status", "Lead", "With"};
 
+size_t rep_data_files(const report_options *opt, char *buf, size_t len)
+{
+    size_t o = 0, n = opt && opt->data ? ds_nfiles(opt->data) : 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < n && o < len; i++) {
+        ds_stats st;
+        const char *name = ds_file(opt->data, i, &st);
+        int w = snprintf(buf + o, len - o, "%s%s (%zu row%s read, %zu used)", i ? "; " : "", name,
+                         st.rows, st.rows == 1 ? "" : "s", st.kept);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    return n;
+}
+
 size_t rep_nregions(const eval_result *r, const char **first)
 {
     size_t n = 0;

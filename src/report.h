@@ -4,6 +4,8 @@
 #define PC_REPORT_H
 #include <stdio.h>
 #include "eval.h"
+#include "dataset.h"
+#include "diag.h"
 
 typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML } report_format;
 
@@ -12,6 +14,8 @@ typedef struct report_options {
     int color;               /* text: ANSI colour (only on a TTY) */
     int by_agency;           /* text: group by agency instead of by target */
     const char *columns;     /* csv: comma-separated column list, NULL: the default five */
+    const dataset *data;     /* the data evaluated (files, rows read, rows used); NULL: none */
+    const diag_sink *warnings;   /* json: the run's warnings (DIAG_WARNING items); NULL: none */
 } report_options;
 
 int report_parse_format(const char *s, report_format *out);

@@ -263,6 +263,12 @@ int report_html(FILE *f, const eval_result *r, const report_options *opt)
     if (r->as_of)
         rb_printf(&b, " &middot; As of: %d", r->as_of);
     rb_printf(&b, " &middot; Method: %s</p>\n", ast_method_str(r->method));
+    char data[1024];
+    if (rep_data_files(opt, data, sizeof data)) {
+        rb_puts(&b, "<p class=\"meta\">Data: ");
+        rep_html_str(&b, data);
+        rb_puts(&b, "</p>\n");
+    }
     status_bar(&b, r);
     if (milestones(&b, r, opt) < 0) {
         rb_done(&b);

@@ -98,6 +98,9 @@ extern const char *const rep_row_heads[RC__N];   /* "TARGET", "MILESTONE", … *
 
 /* Distinct regions among the milestone results (they are sorted by region). */
 size_t rep_nregions(const eval_result *r, const char **first);
+/* "a.csv (120 rows read, 80 used); b.csv (…)" into buf: the data a report names (every
+ * format but CSV). 0 when there is no data file. */
+size_t rep_data_files(const report_options *opt, char *buf, size_t len);
 
 /* Order of table rows: by target (file order), milestone, region; or by lead agency
  * (scorecard order, nobody last), then the same. Returns a pc_malloc'd index array (NULL

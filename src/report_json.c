@@ -284,6 +284,54 @@ static void alert_obj(rbuf *b, const alert_result *al)
         rb_puts(b, "\n  ]");                                                                   \
     } while (0)
 
+/* "data": the files evaluated, with the rows read and used (kept for the plan) of each. */
+static void data_obj(rbuf *b, const report_options *opt)
+{
+    size_t n = opt && opt->data ? ds_nfiles(opt->data) : 0, rows = 0, used = 0;
+    rb_puts(b, ",\n  ");
+    key(b, "data");
+    rb_puts(b, "{\"files\": [");
+    for (size_t i = 0; i < n; i++) {
+        ds_stats st;
+        const char *name = ds_file(opt->data, i, &st);
+        rb_puts(b, i ? ", {" : "{");
+        key(b, "file");
+        rep_json_str(b, name);
+        next_key(b, "rows_read");
+        rb_printf(b, "%zu", st.rows);
+        next_key(b, "rows_used");
+        rb_printf(b, "%zu", st.kept);
+        rb_putc(b, '}');
+        rows += st.rows;
+        used += st.kept;
+    }
+    rb_printf(b, "], \"rows_read\": %zu, \"rows_used\": %zu}", rows, used);
+}
+
+/* "warnings": every warning of the run (all stages), as stderr shows them. */
+static void warnings_arr(rbuf *b, const report_options *opt)
+{
+    const diag_sink *w = opt ? opt->warnings : NULL;
+    size_t k = 0;
+    rb_puts(b, ",\n  ");
+    key(b, "warnings");
+    rb_putc(b, '[');
+    for (size_t i = 0; w && i < w->n; i++) {
+        const diag *d = &w->items[i];
+        if (d->level != DIAG_WARNING)
+            continue;
+        rb_puts(b, k++ ? ",\n    {" : "\n    {");
+        key(b, "file");
+        rep_json_str(b, d->file);
+        next_key(b, "line");
+        opt_int(b, d->line);
+        next_key(b, "message");
+        rep_json_str(b, d->msg);
+        rb_putc(b, '}');
+    }
+    rb_puts(b, k ? "\n  ]" : "]");
+}
+
 int report_json(FILE *f, const eval_result *r, const report_options *opt)
 {
     rbuf b;
@@ -310,6 +358,8 @@ int report_json(FILE *f, const eval_result *r, const report_options *opt)
     rb_puts(&b, ",\n  ");
     key(&b, "counts");
     counts_obj(&b, r->counts);
+    data_obj(&b, opt);
+    warnings_arr(&b, opt);
     rb_puts(&b, "\n}\n");
     return rb_done(&b);
 }

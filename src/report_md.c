@@ -201,6 +201,12 @@ int report_markdown(FILE *f, const eval_result *r, const report_options *opt)
     if (r->as_of)
         rb_printf(&b, " \xC2\xB7 As of: %d", r->as_of);
     rb_printf(&b, " \xC2\xB7 Method: %s\n", ast_method_str(r->method));
+    char data[1024];
+    if (rep_data_files(opt, data, sizeof data)) {
+        rb_puts(&b, "\nData: ");
+        rep_md_str(&b, data);
+        rb_putc(&b, '\n');
+    }
     if (milestones(&b, r, opt) < 0) {
         rb_done(&b);
         return -1;

@@ -156,7 +156,7 @@ static void section(rbuf *b, const char *title, int color)
     rb_putc(b, '\n');
 }
 
-static void header(rbuf *b, const eval_result *r)
+static void header(rbuf *b, const eval_result *r, const report_options *opt)
 {
     char fit[512];
     const plan_meta *meta = r->plan ? r->plan->meta : NULL;
@@ -184,6 +184,12 @@ static void header(rbuf *b, const eval_result *r)
     if (r->as_of)
         rb_printf(b, " \xC2\xB7 as of %d", r->as_of);
     rb_printf(b, " \xC2\xB7 method %s\n", ast_method_str(r->method));
+    char data[1024];
+    if (rep_data_files(opt, data, sizeof data)) {
+        rb_puts(b, "data ");
+        put_clean(b, data);
+        rb_putc(b, '\n');
+    }
 }
 
 static int row_cols(int by_agency, int multi_region, int *cols)
@@ -573,7 +579,7 @@ int report_text(FILE *f, const eval_result *r, const report_options *opt)
     rbuf b;
     if (rb_init(&b, f, (size_t)1 << 16) < 0)
         return -1;
-    header(&b, r);
+    header(&b, r, opt);
     if (milestones(&b, r, opt) < 0) {
         rb_done(&b);
         return -1;

@@ -1066,6 +1066,38 @@ static void check_task(rctx *rc, task *t)
         need_agency(rc, &t->with[i]);
 }
 
+/* An indicator's codes (DESIGN.md §3: a data row belongs to X when its indicator cell is X's
+ * id or one of its codes): not empty, and naming one indicator only. */
+static void check_codes(rctx *rc, const pc_plan *p, int i)
+{
+    const indicator *ind = p->indicators[i];
+    for (int k = 0; k < ind->ncodes; k++) {
+        const name_ref *c = &ind->codes[k];
+        uint32_t other;
+        if (!c->name[0] || strspn(c->name, " \t") == strlen(c->name)) {
+            ERR(rc, &c->loc, "an empty code: write the indicator's code as the data writes it");
+            continue;
+        }
+        for (int j = 0; j < k; j++)
+            if (strcmp(ind->codes[j].name, c->name) == 0)
+                ERR(rc, &c->loc, "code \"%s\" is listed twice", c->name);
+        if (map_get(p->indicator_map, c->name, &other) && (int)other != i) {
+            ERR(rc, &c->loc, "code \"%s\" is the name of indicator '%s': a data row would belong to both",
+                c->name, c->name);
+            continue;
+        }
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            for (int m = 0; m < p->indicators[j]->ncodes && !seen; m++)
+                if (strcmp(p->indicators[j]->codes[m].name, c->name) == 0) {
+                    ERR(rc, &c->loc, "code \"%s\" is also a code of indicator '%s'", c->name,
+                        p->indicators[j]->id.name);
+                    NOTE(rc, &p->indicators[j]->codes[m].loc, "given here");
+                    seen = 1;
+                }
+    }
+}
+
 pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerrors)
 {
     arena *a = arena_new();
@@ -1198,6 +1230,10 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
                 !strcmp(dn, "unit") || !strcmp(dn, "source") || !strcmp(dn, "note") || !strcmp(dn, "comment"))
                 ERR(&rc, &ind->dims[k].loc, "'%s' is a column of the data format, not a dimension", dn);
         }
+        check_codes(&rc, p, i);
+        if (ind->agg && ind->derived)
+            ERR(&rc, &ind->agg_loc, "'%s' is computed from other indicators: 'aggregate' goes on the indicators it uses",
+                ind->id.name);
     }
 
     /* 5. targets and milestones */

@@ -29,6 +29,11 @@ int session_add_text(pc_session *s, const char *name, const char *text, size_t l
                      int line_offset, parse_mode mode, expr **expr_out);
 /* Load data for the current plan (replaces any dataset). */
 int session_load_data(pc_session *s, const char *path);
+/* Load several files (merged; a key with two values in two files is an error naming both),
+ * in a format (io NULL: recognised), then warn about what the plan finds no data for. */
+struct import_opts;
+int session_load_data_files(pc_session *s, const char *const *paths, size_t n,
+                            const struct import_opts *io);
 int session_evaluate(pc_session *s, const eval_options *opt);
 void session_drop_result(pc_session *s);
 

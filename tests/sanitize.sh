@@ -45,7 +45,8 @@ if ! echo "$skip" | grep -qw tsan; then
   mkdir -p build-tsan/tests
   {
     ${CC:-gcc} -std=gnu11 -g -O1 -fsanitize=thread -Isrc -Iinclude -o build-tsan/tests/tsan_threads \
-      tests/tsan_threads.c build-tsan/libplancheck.a -lm -lpthread
+      tests/tsan_threads.c build-tsan/libplancheck.a \
+      $(make -C build-tsan -s --no-print-directory print-fuzz-sources | sed -n 's/^fuzz-libs: //p') -lm -lpthread
     if build-tsan/tests/tsan_threads; then echo "tsan: 1 passed, 0 failed"; else echo "tsan: 0 passed, 1 failed"; fi
   } > "$log" 2>&1 || true
   cat "$log"

@@ -50,15 +50,17 @@ static const char *diags(void)
     return rendered;
 }
 
+/* `aggregate last` everywhere: sub-annual rows give the year-end reading */
 static const ds_spec_ind default_inds[] = {
-    {"stunting", "%"}, {"u5mr", "per 1000"}, {"mmr", "per 100000"}, {"births", ""}, {"obesity", "%"},
-    {"free", NULL},
+    {"stunting", "%", NULL, 0, DS_AGG_LAST}, {"u5mr", "per 1000", NULL, 0, DS_AGG_LAST},
+    {"mmr", "per 100000", NULL, 0, DS_AGG_LAST}, {"births", "", NULL, 0, DS_AGG_LAST},
+    {"obesity", "%", NULL, 0, DS_AGG_LAST}, {"free", NULL, NULL, 0, DS_AGG_LAST},
 };
-static const ds_spec default_spec = {default_inds, sizeof default_inds / sizeof default_inds[0]};
+static const ds_spec default_spec = {default_inds, sizeof default_inds / sizeof default_inds[0], 0, NULL, 0};
 
 static int load_opts(const char *text, const ds_spec *spec, int threads, size_t min_chunk)
 {
-    csv_opts o = {threads, min_chunk};
+    csv_opts o = {threads, min_chunk, NULL};
     return csv_load_mem_ex(ds, "data.csv", text, strlen(text), spec, &o, &sink);
 }
 
@@ -395,9 +397,9 @@ Test(csv, bad_numbers)
 Test(csv, bad_periods)
 {
     expect_error(HDR "stunting,A,2024Q5,1\nstunting,A,,1\nstunting,A,24,1\n",
-                 "data.csv:2:12: error: bad period '2024Q5' in column 'year' (expected 2024, 2024S1, 2024Q3 or 2024-06)\n"
+                 "data.csv:2:12: error: bad period '2024Q5' in column 'year' (expected 2024, 2024S1, 2024Q3, 2024-06 or 202406)\n"
                  "data.csv:3:12: error: empty year\n"
-                 "data.csv:4:12: error: bad period '24' in column 'year' (expected 2024, 2024S1, 2024Q3 or 2024-06)\n");
+                 "data.csv:4:12: error: bad period '24' in column 'year' (expected 2024, 2024S1, 2024Q3, 2024-06 or 202406)\n");
 }
 
 Test(csv, all_errors_of_a_row_and_empty_names)
@@ -405,7 +407,7 @@ Test(csv, all_errors_of_a_row_and_empty_names)
     expect_error(HDR ",,x,y\n",
                  "data.csv:2:1: error: empty indicator\n"
                  "data.csv:2:2: error: empty region\n"
-                 "data.csv:2:3: error: bad period 'x' in column 'year' (expected 2024, 2024S1, 2024Q3 or 2024-06)\n"
+                 "data.csv:2:3: error: bad period 'x' in column 'year' (expected 2024, 2024S1, 2024Q3, 2024-06 or 202406)\n"
                  "data.csv:2:5: error: bad number 'y' in column 'value'\n");
 }
 
@@ -421,13 +423,13 @@ Test(csv, empty_files)
 Test(csv, header_problems)
 {
     expect_error("indicator,region,year\nstunting,A,2020\n",
-                 "data.csv:1:0: error: missing column 'value' in the header (a data file starts with a header line 'indicator,region,year,value')\n");
+                 "data.csv:1:0: error: missing column 'value' in the header (a data file starts with a header line 'indicator,region,year,value', or is in one of the formats of docs/data.md)\n");
     diag_clear(&sink);
     expect_error("stunting,A,2020,1\n",
-                 "data.csv:1:0: error: missing columns 'indicator', 'region', 'year', 'value' in the header (a data file starts with a header line 'indicator,region,year,value')\n");
+                 "data.csv:1:0: error: missing columns 'indicator', 'region', 'year', 'value' in the header (a data file starts with a header line 'indicator,region,year,value', or is in one of the formats of docs/data.md)\n");
     diag_clear(&sink);
-    expect_error("Indicator,region,year,value\n",
-                 "data.csv:1:1: error: column 'Indicator' must be written 'indicator' (column names are lowercase)\n");
+    expect_error("Indicator,REGION,year,value,Region\n",
+                 "data.csv:1:29: error: duplicate column 'Region' (also column 2)\n");
     diag_clear(&sink);
     expect_error("indicator,region,year,value,region\n",
                  "data.csv:1:29: error: duplicate column 'region' (also column 2)\n");
@@ -453,7 +455,10 @@ Test(csv, invalid_utf8_and_control_characters)
     expect_error(HDR "stunting,A\xff,2020,1\nstunting,\"B\nC\",2020,1\nst\xc3\x28,A,2020,1\n",
                  "data.csv:2:10: error: invalid UTF-8 in column 'region'\n"
                  "data.csv:3:10: error: control character in column 'region'\n"
-                 "data.csv:5:1: error: invalid UTF-8 in column 'indicator'\n");
+                 "data.csv:5:1: error: invalid UTF-8 in column 'indicator'\n"
+                 "data.csv:0:0: note: the file is not UTF-8 text: in Excel, save it with File > Save As > "
+                 "'CSV UTF-8 (Comma delimited) (*.csv)'; in LibreOffice, tick 'Edit filter settings' and "
+                 "choose 'Unicode (UTF-8)'\n");
 }
 
 Test(csv, skipped_indicators_counted_regions_recorded)
@@ -586,7 +591,7 @@ Test(csv, binary_garbage_never_crashes)
         dataset *d = ds_new();
         diag_sink s;
         diag_init(&s);
-        csv_opts opts = {1 + iter % 3, 1};
+        csv_opts opts = {1 + iter % 3, 1, NULL};
         int rc = csv_load_mem_ex(d, "g.csv", buf, n, NULL, &opts, &s);
         cr_assert(rc == 0 || (rc == -1 && s.nerrors > 0), "rc %d with %d errors", rc, s.nerrors);
         cr_assert_leq(s.nerrors, 100);
@@ -654,14 +659,14 @@ static void threads_agree(int quoted)
     dataset *one = ds_new();
     diag_sink s1;
     diag_init(&s1);
-    csv_opts o1 = {1, 0};
+    csv_opts o1 = {1, 0, NULL};
     cr_assert_eq(csv_load_mem_ex(one, "d.csv", text, len, &default_spec, &o1, &s1), 0);
     for (int t = 2; t <= 8; t += 3) {
         for (size_t chunk = 1000; chunk <= 300000; chunk *= 17) {
             dataset *many = ds_new();
             diag_sink s2;
             diag_init(&s2);
-            csv_opts o2 = {t, chunk};
+            csv_opts o2 = {t, chunk, NULL};
             cr_assert_eq(csv_load_mem_ex(many, "d.csv", text, len, &default_spec, &o2, &s2), 0);
             compare_datasets(one, many);
             ds_free(many);
@@ -693,7 +698,7 @@ static void same_errors(const char *pattern, int min_errors)
         dataset *d = ds_new();
         diag_sink s;
         diag_init(&s);
-        csv_opts o = {pass ? 4 : 1, pass ? 3000 : 0};
+        csv_opts o = {pass ? 4 : 1, pass ? 3000 : 0, NULL};
         cr_assert_eq(csv_load_mem_ex(d, "d.csv", text, len, &default_spec, &o, &s), -1);
         diag_sink keep = sink;
         sink = s;
@@ -808,7 +813,11 @@ Test(csv, two_loads_merge)
     cr_assert_eq(load(HDR "stunting,A,2021,2\nstunting,B,2021,3\n"), 0, "%s", diags());
     cr_assert_eq(ds_find(ds, "stunting", "A", NULL)->n, 2);
     cr_assert_eq(ds_nregions(ds), 2);
-    cr_assert_eq(ds_get_stats(ds)->rows, 2, "stats of the last load");
+    cr_assert_eq(ds_get_stats(ds)->rows, 3, "stats of all loads");
+    ds_stats st;
+    cr_assert_eq(ds_nfiles(ds), 2);
+    cr_assert_str_eq(ds_file(ds, 1, &st), "data.csv");
+    cr_assert_eq(st.rows, 2, "stats of the second file");
 }
 
 /* ---- strmap ---- */
@@ -1074,7 +1083,7 @@ Test(csv, allocation_failures_are_errors)
             diag_init(&s);
             int rc = -1;
             if (d) {
-                csv_opts o = {threads, 16};
+                csv_opts o = {threads, 16, NULL};
                 rc = csv_load_mem_ex(d, "data.csv", text, strlen(text), &default_spec, &o, &s);
             }
             pc_mem_fail_after(0);
@@ -1097,4 +1106,231 @@ Test(numbers, underflow_is_an_error)
     cr_expect_eq(ds_parse_number("0.000", 5, &v), 0);
     cr_expect_eq(ds_parse_number("1e-300", 6, &v), 0);
     cr_expect(v > 0);
+}
+
+/* ---- mapping onto the plan (DESIGN.md §3) ---- */
+
+static const char *const wdi_codes[] = {"SH.STA.STNT.ZS", "sh_sta_stnt_zs"};
+static const char *const area_dim[] = {"area"};
+static const ds_spec_ind plan_inds[] = {
+    {"stunting", "%", wdi_codes, 2, DS_AGG_NONE},
+    {"births", "", NULL, 0, DS_AGG_SUM},
+    {"rate", "%", NULL, 0, DS_AGG_MEAN},
+    {"obesity", "%", NULL, 0, DS_AGG_NONE},
+};
+static const ds_spec plan_spec = {plan_inds, 4, 1, area_dim, 1};
+
+static int load_plan(const char *text) { return load_opts(text, &plan_spec, 1, 0); }
+
+Test(csv, codes_map_rows_onto_the_indicator)
+{
+    cr_assert_eq(load_plan(HDR "SH.STA.STNT.ZS,A,2020,19\nsh_sta_stnt_zs,A,2021,18\nstunting,A,2022,17\n"
+                               "SH.XPD.CHEX.GD.ZS,A,2020,5\n"), 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "A", NULL, Y(2020)), 19, 0);
+    cr_assert_float_eq(at("stunting", "A", NULL, Y(2021)), 18, 0);
+    cr_assert_eq(ds_find(ds, "SH.STA.STNT.ZS", "A", NULL), NULL, "stored under the plan's name");
+    cr_assert_eq(ds_get_stats(ds)->skipped, 1);
+    cr_assert_eq(ds_nindicators(ds), 4, "every indicator cell seen, kept or not");
+    cr_assert_str_eq(ds_indicator(ds, 0), "SH.STA.STNT.ZS");
+}
+
+Test(csv, a_code_and_the_name_for_one_key_collide)
+{
+    cr_assert_eq(load_plan(HDR "SH.STA.STNT.ZS,A,2020,19\nstunting,A,2020,18\n"), -1);
+    cr_assert_str_eq(diags(), "data.csv:3:0: error: duplicate value for stunting, A, 2020: 18 here, 19 at line 2\n");
+}
+
+Test(csv, sub_annual_without_aggregate_is_one_error_per_indicator)
+{
+    cr_assert_eq(load_plan(HDR "stunting,A,2020,19\nstunting,A,2021-06,18\nstunting,A,2021-12,17\n"), -1);
+    cr_assert_str_eq(diags(), "data.csv:3:0: error: indicator 'stunting' has data for parts of a year here, and the "
+                              "plan does not say how they make a year's value: add 'aggregate sum' (counts), "
+                              "'aggregate mean' (rates) or 'aggregate last' (the year-end reading) to its "
+                              "declaration\n");
+}
+
+Test(csv, aggregate_sum_and_mean)
+{
+    char buf[4096];
+    size_t o = snprintf(buf, sizeof buf, HDR);
+    for (int m = 1; m <= 12; m++)   /* 2023: every month (DHIS2 periods); 2024: six */
+        o += snprintf(buf + o, sizeof buf - o, "births,A,2023%02d,%d\n", m, m);
+    for (int m = 1; m <= 6; m++)
+        o += snprintf(buf + o, sizeof buf - o, "births,A,2024-%02d,10\n", m);
+    o += snprintf(buf + o, sizeof buf - o, "rate,A,2024Q1,10\nrate,A,2024Q2,20\nrate,A,2022,7\n"
+                                           "births,B,2022,500\nbirths,B,2022Q1,1\n");
+    cr_assert_eq(load_plan(buf), 0, "%s", diags());
+    int years[8];
+    double vals[8];
+    const ds_series *s = ds_find(ds, "births", "A", NULL);
+    cr_assert_eq(ds_annual(s, INT32_MAX, years, vals, 8), 1, "2024 has 6 of 12 months: no sum");
+    cr_assert_eq(years[0], 2023);
+    cr_assert_float_eq(vals[0], 78, 0);
+    const ds_series *ex = NULL;
+    int y = 0, have = 0, need = 0;
+    cr_assert_eq(ds_incomplete(ds, "births", &ex, &y, &have, &need), 1);
+    cr_assert_eq(y, 2024);
+    cr_assert_eq(have, 6);
+    cr_assert_eq(need, 12);
+    s = ds_find(ds, "rate", "A", NULL);
+    cr_assert_eq(ds_annual(s, INT32_MAX, years, vals, 8), 2);
+    cr_assert_float_eq(vals[1], 15, 0, "mean of the quarters");
+    s = ds_find(ds, "births", "B", NULL);
+    cr_assert_eq(ds_annual(s, INT32_MAX, years, vals, 8), 1);
+    cr_assert_float_eq(vals[0], 500, 0, "an annual row wins over the year's parts");
+}
+
+Test(csv, undeclared_columns_are_annotations)
+{
+    cr_assert_eq(load_plan("indicator,region,year,value,ghi chú,Area\n"
+                           "obesity,A,2020,4,,\nobesity,A,2021,5,sửa lại,\nobesity,A,2021,3,,rural\n"),
+                 0, "%s", diags());
+    cr_assert_float_eq(at("obesity", "A", NULL, Y(2021)), 5, 0, "a note does not split the series");
+    cr_assert_float_eq(at("obesity", "A", "area=rural", Y(2021)), 3, 0, "'Area' is the plan's 'area'");
+}
+
+Test(csv, rows_differing_only_in_an_annotation_name_it)
+{
+    cr_assert_eq(load_plan("indicator,region,year,value,sex\nobesity,A,2020,4,f\nobesity,A,2020,5,m\n"), -1);
+    cr_assert_str_eq(diags(), "data.csv:3:0: error: duplicate value for obesity, A, 2020: 5 here, 4 at line 2; "
+                              "the rows differ only in column 'sex' ('m' here, 'f' there), which the plan "
+                              "does not declare as a dimension: if it divides the data, add 'dimensions sex' "
+                              "to the indicator\n");
+}
+
+Test(csv, semicolon_separator_and_header_case)
+{
+    cr_assert_eq(load_plan("Indicator;Region;Year;Value\nstunting;\"A;B\";2020;19.5\n"), 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "A;B", NULL, Y(2020)), 19.5, 0);
+}
+
+Test(csv, regions_compare_in_nfc)
+{
+    /* "Hà" decomposed (a + combining grave) in the file, precomposed in the lookup */
+    cr_assert_eq(load_plan(HDR "stunting,Ha\xcc\x80 Nam,2020,19\nobesity,Ha\xcc\x80 Nam,2020,4\n"), 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "H\xc3\xa0 Nam", NULL, Y(2020)), 19, 0);
+    cr_assert_eq(ds_nregions(ds), 1);
+    cr_assert_str_eq(ds_region(ds, 0), "H\xc3\xa0 Nam");
+}
+
+Test(csv, two_files_with_different_values_name_both)
+{
+    cr_assert_eq(csv_load_mem_ex(ds, "a.csv", HDR "stunting,A,2020,19\n", strlen(HDR) + 19, &plan_spec, NULL, &sink), 0);
+    const char *b = HDR "stunting,A,2021,18\nstunting,A,2020,20\n";
+    cr_assert_eq(csv_load_mem_ex(ds, "b.csv", b, strlen(b), &plan_spec, NULL, &sink), -1);
+    cr_assert_str_eq(diags(), "b.csv:3:0: error: conflicting value for stunting, A, 2020: 20 here, 19 in a.csv:2\n");
+}
+
+Test(csv, utf16_with_a_bom)
+{
+    const char *u8 = HDR "stunting,Bắc Giang,2020,19\n";
+    char buf[256];
+    size_t n = 0;
+    buf[n++] = (char)0xFF;
+    buf[n++] = (char)0xFE;
+    for (const unsigned char *p = (const unsigned char *)u8; *p;) {   /* UTF-8 -> UTF-16LE (BMP) */
+        unsigned cp = *p < 0x80 ? *p++ : 0;
+        if (!cp && (*p & 0xE0) == 0xC0) {
+            cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+            p += 2;
+        } else if (!cp) {
+            cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+            p += 3;
+        }
+        buf[n++] = (char)(cp & 0xFF);
+        buf[n++] = (char)(cp >> 8);
+    }
+    cr_assert_eq(csv_load_mem_ex(ds, "u16.csv", buf, n, &plan_spec, NULL, &sink), 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "Bắc Giang", NULL, Y(2020)), 19, 0);
+}
+
+Test(csv, dotted_thousands_show_the_reading)
+{
+    expect_error(HDR "births,A,2020,1.234.567\nbirths,A,2021,70.000\nbirths,A,2022,0.000\nbirths,A,2023,1.125\n",
+                 "data.csv:2:15: error: '1.234.567' in column 'value' is written with dots between thousands: "
+                 "it reads as 1234567; write 1234567 (no thousands separators, '.' only as the decimal point)\n"
+                 "data.csv:3:15: error: '70.000' in column 'value' reads as 70 with a decimal point, or as "
+                 "70000 with a dot between thousands; write 70 or 70000\n");
+}
+
+/* ---- the CSV-shaped formats (import_layout.c) ---- */
+
+static const char *const stunt_codes[] = {"NT_ANT_HAZ_NE2_MOD", "SH_STA_STNTN", "SH.STA.STNT.ZS", "f7n9E0hX8qk"};
+static const char *const sex_dim[] = {"sex"};
+static const ds_spec_ind fmt_inds[] = {{"stunting", "%", stunt_codes, 4, DS_AGG_MEAN}};
+static const ds_spec fmt_spec = {fmt_inds, 1, 1, sex_dim, 1};
+
+static int load_fmt(const char *text, const char *format)
+{
+    csv_opts o = {1, 0, format};
+    return csv_load_mem_ex(ds, "f.csv", text, strlen(text), &fmt_spec, &o, &sink);
+}
+
+Test(csv, sdmx_csv_with_labels)
+{
+    cr_assert_eq(load_fmt("DATAFLOW,REF_AREA:Geographic area,INDICATOR:Indicator,SEX:Sex,AGE:Current age,"
+                          "TIME_PERIOD:Time period,OBS_VALUE:Observation Value,UNIT_MEASURE:Unit of measure,"
+                          "OBS_STATUS:Observation Status\n"
+                          "UNICEF:GLOBAL_DATAFLOW(1.0),VNM: Viet Nam,NT_ANT_HAZ_NE2_MOD: Height-for-age <-2 SD,"
+                          "_T: Total,Y0T4: Under 5 years old,2020,19.6,PCNT: %,A: Normal value\n"
+                          "UNICEF:GLOBAL_DATAFLOW(1.0),VNM: Viet Nam,NT_ANT_HAZ_NE2_MOD: Height-for-age <-2 SD,"
+                          "F: Female,_T: Total,2020-Q1,18.1,PCNT: %,A: Normal value\n", NULL),
+                 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "VNM", "AGE=Y0T4", Y(2020)), 19.6, 0, "AGE is a format dimension");
+    cr_assert_float_eq(at("stunting", "VNM", "sex=F", ds_period_make(2020, DS_QUARTER, 1)), 18.1, 0,
+                       "SEX is the plan's 'sex'; _T is the total");
+}
+
+Test(csv, sdg_database_csv)
+{
+    cr_assert_eq(load_fmt("Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,"
+                          "Value,Time_Detail,Source,FootNote,[Age],[Location],[Nature],[Sex],[Units]\n"
+                          "2,2.2,2.2.1,SH_STA_STNTN,Proportion of children moderately or severely stunted (%),"
+                          "704,Viet Nam,2020,19.6,2020,MICS,,ALLAGE,ALLAREA,C,BOTHSEX,PERCENT\n"
+                          "2,2.2,2.2.1,SH_STA_STNTN,Proportion,704,Viet Nam,2020,23.1,2020,MICS,,ALLAGE,RURAL,C,"
+                          "BOTHSEX,PERCENT\n", NULL), 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "Viet Nam", NULL, Y(2020)), 19.6, 0);
+    cr_assert_float_eq(at("stunting", "Viet Nam", "Location=RURAL", Y(2020)), 23.1, 0);
+}
+
+Test(csv, dhis2_data_value_set_csv)
+{
+    cr_assert_eq(load_fmt("dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,"
+                          "comment,followup\n"
+                          "f7n9E0hX8qk,202401,DiszpKrYNg8,HllvX50cXC0,HllvX50cXC0,20,admin,2024-02-01,,false\n"
+                          "f7n9E0hX8qk,202402,DiszpKrYNg8,HllvX50cXC0,HllvX50cXC0,18,admin,2024-03-01,ok,false\n"
+                          "f7n9E0hX8qk,2024Q1,DiszpKrYNg8,pq2XI5kz2BY,HllvX50cXC0,5,admin,2024-03-01,,false\n", NULL),
+                 0, "%s", diags());
+    int years[4];
+    double vals[4];
+    cr_assert_eq(ds_annual(ds_find(ds, "stunting", "DiszpKrYNg8", NULL), INT32_MAX, years, vals, 4), 1);
+    cr_assert_float_eq(vals[0], 19, 0, "the mean of the months; the default combination is the total");
+    cr_assert_not_null(ds_find(ds, "stunting", "DiszpKrYNg8", "categoryOptionCombo=pq2XI5kz2BY"));
+}
+
+Test(csv, world_bank_wide)
+{
+    cr_assert_eq(load_fmt("economy,year,SH.STA.STNT.ZS,SP.DYN.IMRT.IN\nVNM,2015,24.6,17.5\nVNM,2020,19.6,\n", NULL),
+                 0, "%s", diags());
+    cr_assert_float_eq(at("stunting", "VNM", NULL, Y(2015)), 24.6, 0);
+    cr_assert_float_eq(at("stunting", "VNM", NULL, Y(2020)), 19.6, 0);
+    cr_assert_eq(ds_get_stats(ds)->skipped, 2, "the other indicator's cells");
+    cr_assert_eq(ds_get_stats(ds)->rows, 4, "a cell is a row read");
+}
+
+Test(csv, format_asked_for_and_missing_columns)
+{
+    cr_assert_eq(load_fmt("indicator,region,year,value\nstunting,A,2020,1\n", "sdmx"), -1);
+    cr_assert_str_eq(diags(), "f.csv:1:0: error: missing columns 'REF_AREA', 'TIME_PERIOD', "
+                              "'OBS_VALUE' in the header of a sdmx file\n");
+    diag_clear(&sink);
+    cr_assert_eq(load_fmt("economy,year\nVNM,2020\n", NULL), -1);
+    cr_assert_str_eq(diags(), "f.csv:1:0: error: no indicator columns after 'economy' and 'year' in a wide file\n");
+}
+
+Test(csv, wide_bad_value_names_its_column)
+{
+    /* found by fuzz_layouts: a wide file has no value column to name */
+    cr_assert_eq(load_fmt("economy,year,SH.STA.STNT.ZS\nVNM,2015,abc\n", NULL), -1);
+    cr_assert_str_eq(diags(), "f.csv:2:10: error: bad number 'abc' in column 'SH.STA.STNT.ZS'\n");
 }

@@ -127,6 +127,7 @@ static int decl_eq(const decl *a, const decl *b)
         const indicator *x = &a->as.indicator, *y = &b->as.indicator;
         return s_eq(x->id.name, y->id.name) && s_eq(x->name, y->name) && x->has_unit == y->has_unit &&
                unit_eq(&x->u, &y->u) && x->dir == y->dir && names_eq(x->dims, x->ndims, y->dims, y->ndims) &&
+               names_eq(x->codes, x->ncodes, y->codes, y->ncodes) && x->agg == y->agg &&
                expr_eq(x->derived, y->derived) && x->block_form == y->block_form;
     }
     case D_TARGET: {
@@ -253,6 +254,14 @@ Test(fmt, indicator_inline_form)
               "indicator d unit ratio\n"
               "indicator e unit per 100000\n"
               "indicator f\n");
+}
+
+Test(fmt, indicator_codes_and_aggregate)
+{
+    check_fmt("indicator stunt \"Thấp còi\" aggregate   last code \"SH.STA.STNT.ZS\",\"sh_sta\" unit %\n"
+              "indicator births { aggregate sum\n code \"x\\\"y\" }\n",
+              "indicator stunt \"Thấp còi\" unit % code \"SH.STA.STNT.ZS\", \"sh_sta\" aggregate last\n"
+              "indicator births {\n  code \"x\\\"y\"\n  aggregate sum\n}\n");
 }
 
 Test(fmt, indicator_block_form)

@@ -263,7 +263,7 @@ static void build(void)
 static char *render(const eval_result *r, report_format fmt, const char *columns, int *rc,
                     const char **err)
 {
-    report_options o = {fmt, 0, 0, columns};
+    report_options o = {fmt, 0, 0, columns, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -545,7 +545,9 @@ static const char json_golden[] =
     "  \"title\": \"Kế hoạch thực hiện Chỉ thị 28-CT/TW\",\n"
     "  \"method\": \"cr\",\n"
     "  \"counts\": {\"achieved\": 1, \"on_track\": 1, \"at_risk\": 1, \"off_track\": 1, \"no_data\": 1, "
-    "\"broken\": 1}\n"
+    "\"broken\": 1},\n"
+    "  \"data\": {\"files\": [], \"rows_read\": 0, \"rows_used\": 0},\n"
+    "  \"warnings\": []\n"
     "}\n";
 
 Test(report, json_golden)
@@ -565,7 +567,9 @@ Test(report, json_empty_arrays)
     char *s = render_ok(&fx.r, FMT_JSON, NULL);
     cr_assert_str_eq(s, "{\n  \"plan\": null,\n  \"as_of\": null,\n  \"milestones\": [],\n"
                         "  \"agencies\": [],\n  \"reports\": [],\n  \"alerts\": [],\n"
-                        "  \"title\": null,\n  \"method\": \"cr\",\n  \"counts\": {}\n}\n");
+                        "  \"title\": null,\n  \"method\": \"cr\",\n  \"counts\": {},\n"
+                        "  \"data\": {\"files\": [], \"rows_read\": 0, \"rows_used\": 0},\n"
+                        "  \"warnings\": []\n}\n");
     free(s);
 }
 
@@ -700,7 +704,7 @@ Test(report, text_fits_100_columns)
 
 Test(report, text_color_and_by_agency)
 {
-    report_options o = {FMT_TEXT, 1, 1, NULL};
+    report_options o = {FMT_TEXT, 1, 1, NULL, NULL, NULL};
     char *s = render_opts(&fx.r, o);
     cr_assert(strstr(s, "\033[32mon track\033[0m"), "%s", s);
     cr_assert(strstr(s, "\033[33mat risk\033[0m"), "%s", s);
@@ -795,7 +799,7 @@ Test(report, write_error_is_reported)
         cr_skip_test("no /dev/full");
     report_format fmts[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML};
     for (size_t i = 0; i < 5; i++) {
-        report_options o = {fmts[i], 0, 0, NULL};
+        report_options o = {fmts[i], 0, 0, NULL, NULL, NULL};
         clearerr(f);
         cr_assert_eq(report_write(f, &fx.r, &o, NULL), -1, "format %zu", i);
     }
@@ -811,7 +815,7 @@ Test(report, allocation_failure_is_reported)
             char *buf = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&buf, &len);
-            report_options o = {fmts[i], 0, 0, NULL};
+            report_options o = {fmts[i], 0, 0, NULL, NULL, NULL};
             pc_mem_fail_after(k);
             int rc = report_write(f, &fx.r, &o, NULL);
             long used = pc_mem_count();

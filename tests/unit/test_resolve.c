@@ -309,3 +309,21 @@ Test(v2, stated_baseline_and_within_are_unit_checked)
     cr_assert(th_has(out, "error: the deadline 2025 is not after the baseline year 2025"), "%s", out);
     free(out);
 }
+
+Test(resolve, codes_and_aggregate_are_checked)
+{
+    char *out;
+    int n = th_check(BASE "indicator a code \"SH.X\", \"\", \"SH.X\"\n"
+                          "indicator b code \"SH.X\", \"stunting\"\n"
+                          "indicator c = stunting * 2 aggregate sum\n", &out);
+    cr_assert(th_has(out, "t.plan:5:26: error: an empty code"), "%s", out);
+    cr_assert(th_has(out, "t.plan:5:30: error: code \"SH.X\" is listed twice"), "%s", out);
+    cr_assert(th_has(out, "t.plan:6:18: error: code \"SH.X\" is also a code of indicator 'a'"), "%s", out);
+    cr_assert(th_has(out, "t.plan:6:26: error: code \"stunting\" is the name of indicator 'stunting'"), "%s", out);
+    cr_assert(th_has(out, "t.plan:7:28: error: 'c' is computed from other indicators"), "%s", out);
+    cr_assert_eq(n, 5, "%s", out);
+    free(out);
+    n = th_check(BASE "indicator b aggregate median\n", &out);
+    cr_assert(th_has(out, "t.plan:5:23: error: unknown aggregation 'median': write sum, mean or last"), "%s", out);
+    free(out);
+}
