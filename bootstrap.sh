@@ -3,7 +3,7 @@
 # and build plancheck out of tree in build/. Safe to run again: it only does what is needed.
 set -eu
 cd "$(dirname "$0")"
-PKGS="gcc make autoconf automake flex bison pkg-config libreadline-dev libcriterion-dev"
+PKGS="gcc make autoconf automake flex bison pkg-config libreadline-dev libcriterion-dev libxlsxwriter-dev chromium poppler-utils"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

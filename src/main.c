@@ -22,8 +22,9 @@ static const char usage_text[] =
     "  fmt [-w] [--check] FILE... print the canonical layout (-w: rewrite the files)\n"
     "  eval FILE --data CSV       assess every target against indicator data\n"
     "       [--as-of YEAR] [--region NAME | --all-regions] [--submissions CSV]\n"
-    "       [--format text|json|csv|markdown|html] [--columns LIST] [--by-agency]\n"
-    "       [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
+    "       [--format text|json|csv|markdown|html|xlsx] [--columns LIST] [--bom]\n"
+    "       [--by-agency] [--lang vi|en] [--fail-on STATUS,...] [--output FILE]\n"
+    "       [--color auto|always|never]\n"
     "  repl [FILE] [--data CSV]   explore a plan interactively\n"
     "  help [COMMAND]             this text\n"
     "  version                    print the version\n"
@@ -238,14 +239,16 @@ static int cmd_eval(int argc, char **argv)
     report_options ro;
     memset(&ro, 0, sizeof ro);
     int fail_on[ST__COUNT] = {0}, have_fail_on = 0;
-    enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR };
+    enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR,
+           O_LANG, O_BOM };
     static const struct option opts[] = {
         {"data", required_argument, NULL, O_DATA}, {"as-of", required_argument, NULL, O_ASOF},
         {"region", required_argument, NULL, O_REGION}, {"all-regions", no_argument, NULL, O_ALL},
         {"format", required_argument, NULL, O_FORMAT}, {"fail-on", required_argument, NULL, O_FAILON},
         {"columns", required_argument, NULL, O_COLUMNS}, {"by-agency", no_argument, NULL, O_BYAG},
         {"submissions", required_argument, NULL, O_SUBS}, {"output", required_argument, NULL, O_OUT},
-        {"color", required_argument, NULL, O_COLOR}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"color", required_argument, NULL, O_COLOR}, {"lang", required_argument, NULL, O_LANG},
+        {"bom", no_argument, NULL, O_BOM}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
@@ -276,6 +279,11 @@ static int cmd_eval(int argc, char **argv)
         case 'o':
         case O_OUT: out_path = optarg; break;
         case O_COLOR: color_opt = optarg; break;
+        case O_LANG:
+            if (report_parse_lang(optarg, &ro.lang) != 0)
+                return usage_error("eval", "--lang takes vi or en, not '%s'", optarg);
+            break;
+        case O_BOM: ro.bom = 1; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         default: return option_error("eval", c, argv, opts);
         }
@@ -287,9 +295,14 @@ static int cmd_eval(int argc, char **argv)
     if (eo.region && eo.all_regions)
         return usage_error("eval", "%s", "--region and --all-regions cannot be used together");
     if (report_parse_format(format, &ro.format) != 0)
-        return usage_error("eval", "unknown format '%s': use text, json, csv, markdown or html", format);
+        return usage_error("eval", "unknown format '%s': use text, json, csv, markdown, html or xlsx", format);
     if (ro.columns && ro.format != FMT_CSV)
         return usage_error("eval", "%s", "--columns goes with --format csv");
+    if (ro.bom && ro.format != FMT_CSV)
+        return usage_error("eval", "%s", "--bom goes with --format csv");
+    if (ro.format == FMT_XLSX && (!out_path || (strcmp(out_path, "-") == 0 && isatty(STDOUT_FILENO))))
+        return usage_error("eval", "%s", "--format xlsx writes a binary workbook: give --output FILE.xlsx");
+    ro.data_file = data;
     if (strcmp(color_opt, "always") == 0)
         ro.color = 1;
     else if (strcmp(color_opt, "never") == 0)

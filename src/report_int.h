@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "report.h"
+#include "mem.h"
 
 /* ---- buffered output: bytes collect in a heap buffer, fwrite'n in big chunks ---- */
 typedef struct rbuf {
@@ -49,7 +50,8 @@ void rep_json_int(rbuf *b, long v);
  * number gets a leading apostrophe, so that a spreadsheet does not run it as a formula). */
 void rep_csv_cell(rbuf *b, const char *s, size_t n);
 int rep_csv_needs_care(const char *s, size_t n);   /* quoting or the guard is needed */
-void rep_html_str(rbuf *b, const char *s);     /* & < > " ' as entities */
+/* & < > " ' as entities; C0 control characters (but tab, CR, LF) and DEL as U+FFFD */
+void rep_html_str(rbuf *b, const char *s);
 void rep_md_str(rbuf *b, const char *s);       /* Markdown specials backslashed, | too */
 
 /* Display width of UTF-8 text in a terminal: code points, combining marks count 0. */
@@ -99,5 +101,91 @@ size_t rep_nregions(const eval_result *r, const char **first);
  * on OOM; NULL with nms 0 is fine), and for by_agency the group of each row in *groups
  * (pc_malloc'd; card index, ncards for nobody). */
 size_t *rep_order(const eval_result *r, int by_agency, int **groups);
+
+/* ---- for people (report_vis.c): status looks, interface words, numbers, charts ---- */
+typedef struct rep_status_look {
+    const char *color;       /* "#0b5cad": contrast >= 4.5:1 with white, both ways */
+    const char *shape;       /* SVG path data in a 16 x 16 box */
+    const char *word[2];     /* English, Vietnamese */
+} rep_status_look;
+const rep_status_look *rep_look(pc_status s);
+const char *rep_status_word(pc_status s, report_lang lang);
+
+/* Every heading and label of the HTML, Markdown and XLSX reports, in one table (the later
+ * gettext catalogue replaces it). */
+typedef enum {
+    W_PLAN, W_AUTHORITY, W_ISSUED, W_REGION, W_REGIONS, W_AS_OF, W_METHOD, W_DATA, W_ROWS_READ,
+    W_ROWS_USED, W_NO_DATA_FILE, W_SUMMARY, W_MILESTONES, W_LEGEND, W_MATRIX, W_TARGETS, W_TARGET,
+    W_MILESTONE, W_INDICATOR, W_GOAL, W_DEADLINE, W_LATEST, W_STATUS, W_LEAD, W_WITH, W_AGENCIES,
+    W_AGENCY, W_TASKS, W_REPORTS, W_CALENDAR, W_ON_TIME, W_LATE, W_MISSING, W_DUE, W_UPCOMING,
+    W_SHOW_ROWS, W_PERIOD, W_TO, W_SUBMITTED, W_ALERTS, W_SERIES, W_REQUIRED, W_PROJECTED,
+    W_EXPECTED_NOW, W_THRESHOLD, W_YEAR, W_UNIT, W_TOTAL, W_NONE, W_NOBODY, W_ALL, W_PAGE,
+    W_MADE_BY, W_CHART_KEY, W_RATE_GOAL, W__N
+} rep_word_id;
+const char *rep_word(rep_word_id w, report_lang lang);
+const char *rep_method_name(method m, report_lang lang);
+
+/* WCAG contrast ratio of two "#rrggbb" colours (1 to 21); 0 when one is not that form. */
+double rep_contrast(const char *a, const char *b);
+
+/* The precision of data: the most digits after the point among the values' shortest forms,
+ * ignoring forms longer than REP_MAX_DATA_DECIMALS (computed values); fallback when none. */
+#define REP_MAX_DATA_DECIMALS 4
+int rep_decimals(const double *v, size_t n, int fallback);
+/* x with that many decimals, for people: "19.1", "70,000" (vi: "19,1", "70.000"); "–" NaN. */
+const char *rep_num(double x, int decimals, report_lang lang, char *buf, size_t len);
+
+/* The required path of DESIGN.md §4 at year y: x_B·(v* / x_B)^((y−B)/(D−B)) (0 → 0.001; a
+ * straight line when a value is negative); NaN when D = B. */
+double rep_required_at(double xb, int b, double v, int d, int y);
+
+typedef struct rep_pt { int year; double value; } rep_pt;
+typedef struct rep_ms_path {
+    const ms_result *m;
+    double threshold;            /* NaN for a rate target */
+    int year;                    /* deadline of a 'by' milestone, else 0 */
+    int from, to;                /* maintain: the window in force (0: open) */
+    rep_pt *required;            /* baseline .. deadline, one point a year */
+    size_t nrequired;
+    rep_pt expected_now;         /* the required path at the latest year */
+    int has_expected_now;
+    rep_pt *projected;           /* latest .. deadline */
+    size_t nprojected;
+} rep_ms_path;
+typedef struct rep_chart {
+    const target *target;
+    const indicator *ind;
+    const char *region;
+    rep_pt *series;              /* the annual series up to the as-of year */
+    size_t n;
+    rep_ms_path *ms;
+    size_t nms;
+    int decimals;                /* the data's precision */
+    int x0, x1;                  /* years on the axis */
+    double y0, y1, step;         /* value axis, rounded out to the step */
+    int step_decimals;
+} rep_chart;
+/* The chart of one target in one region: ms are its milestone results there (at least
+ * one). Allocates in a. 0, or -1 on OOM. */
+int rep_chart_build(const eval_result *r, const ms_result *const *ms, size_t nms, arena *a,
+                    rep_chart *c);
+/* The milestone results of r grouped as the people's reports show them: region blocks (in
+ * r's order), then targets in plan order, then milestones in plan order. Returns a
+ * pc_malloc'd array of indexes into r->ms; group starts at (*starts)[g], g < *ngroups (a
+ * group is one target in one region). NULL on OOM (or with nms 0). */
+size_t *rep_groups(const eval_result *r, size_t **starts, size_t *ngroups);
+/* JSON "chart" object of one milestone (an extra of --format json). */
+void rep_json_chart(rbuf *b, const eval_result *r, const ms_result *m);
+
+/* Cells for people, in the report's language: unit ("%", "‰", "per 100,000"), goal
+ * ("< 17%", "≥ 99.5%", "giảm 2% – 3%/năm"), deadline ("2025", "duy trì 2021–2030"),
+ * latest value at the data's precision ("18.2% (2023)", "" when none). */
+const char *rep_unit_people(const unit *u, report_lang lang, char *buf, size_t len);
+const char *rep_goal_people(const ms_result *m, report_lang lang, char *buf, size_t len);
+const char *rep_deadline_people(const ms_result *m, report_lang lang, char *buf, size_t len);
+const char *rep_latest_people(const ms_result *m, int decimals, report_lang lang, char *buf, size_t len);
+/* A CSS string literal of untrusted text (for @page margin boxes): "…", every byte but
+ * letters, digits, space and UTF-8 hex-escaped, so that nothing ends the string or style. */
+void rep_css_str(rbuf *b, const char *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_report.c — unit tests of the report writers (src/report*.c): exact JSON and CSV
  * against golden strings, key content of text/Markdown/HTML, escaping in every format,
  * NaN and -0.0, bad CSV columns, write and allocation failures. Results are built by hand. */
+#define _GNU_SOURCE   /* memmem */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include "mem.h"
 #include "report.h"
+#include "report_int.h"
 
 /* ---- a hand-built plan and result ---- */
 
@@ -257,7 +259,7 @@ static void build(void)
 static char *render(const eval_result *r, report_format fmt, const char *columns, int *rc,
                     const char **err)
 {
-    report_options o = {fmt, 0, 0, columns};
+    report_options o = {.format = fmt, .columns = columns};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -476,38 +478,44 @@ static const char json_golden[] =
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, \"projected\": null, "
     "\"lead\": \"DOLISA\", \"coordinators\": [], \"kind\": \"rate\", \"label\": \"Tảo hôn\", "
     "\"rate\": {\"change\": \"decrease\", \"min\": 2, \"max\": 3, \"from\": 2025, \"to\": 2030}, "
-    "\"broken_years\": [2027]},\n"
+    "\"broken_years\": [2027], "
+    "\"chart\": {\"series\": [], \"threshold\": null, \"required\": [], \"expected_now\": null, \"projected\": [], \"decimals\": 0}},\n"
     "    {\"id\": \"CT4/2025\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 17, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"on_track\", "
     "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
     "\"method\": \"cr\", \"actual_rate\": -0.02803, \"required_rate\": -0.02864, \"ratio\": 0.979, "
     "\"projected\": 17.49, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
-    "\"label\": \"Chỉ tiêu 4\"},\n"
+    "\"label\": \"Chỉ tiêu 4\", "
+    "\"chart\": {\"series\": [], \"threshold\": 17, \"required\": [[2020, 19.6], [2021, 19.05], [2022, 18.515], [2023, 17.996], [2024, 17.491], [2025, 17]], \"expected_now\": [2023, 17.996], \"projected\": [[2023, 18], [2024, 17.743], [2025, 17.49]], \"decimals\": 1}},\n"
     "    {\"id\": \"CT4/2030\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 12, \"unit\": \"%\", \"deadline\": 2030, \"status\": \"at_risk\", "
     "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
     "\"method\": \"cr\", \"actual_rate\": 0, \"required_rate\": -0.04, \"ratio\": 0, "
     "\"projected\": 18.0000004, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
-    "\"label\": \"Chỉ tiêu 4\"},\n"
+    "\"label\": \"Chỉ tiêu 4\", "
+    "\"chart\": {\"series\": [], \"threshold\": 12, \"required\": [[2020, 19.6], [2021, 18.662], [2022, 17.768], [2023, 16.917], [2024, 16.107], [2025, 15.336], [2026, 14.602], [2027, 13.903], [2028, 13.237], [2029, 12.603], [2030, 12]], \"expected_now\": [2023, 16.917], \"projected\": [[2023, 18], [2024, 18], [2025, 18], [2026, 18], [2027, 18], [2028, 18], [2029, 18], [2030, 18]], \"decimals\": 1}},\n"
     "    {\"id\": \"T1/2025\", \"target\": \"T1\", \"indicator\": \"u5mr\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 18.5, \"unit\": \"per 1000\", \"deadline\": 2025, \"status\": \"no_data\", "
     "\"baseline\": null, \"latest\": null, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
     "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
-    "\"label\": null},\n"
+    "\"label\": null, "
+    "\"chart\": {\"series\": [], \"threshold\": 18.5, \"required\": [], \"expected_now\": null, \"projected\": [], \"decimals\": 0}},\n"
     "    {\"id\": \"T2/maintain\", \"target\": \"T2\", \"indicator\": \"enrol5\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \">=\", \"threshold\": 100, \"unit\": \"%\", \"deadline\": null, \"status\": \"broken\", "
     "\"baseline\": {\"year\": 2020, \"value\": 100}, \"latest\": {\"year\": 2023, \"value\": 99.5}, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
     "\"projected\": null, \"lead\": null, \"coordinators\": [], \"kind\": \"maintain\", "
-    "\"label\": null, \"from\": 2020, \"to\": null, \"broken_years\": [2022]},\n"
+    "\"label\": null, \"from\": 2020, \"to\": null, \"broken_years\": [2022], "
+    "\"chart\": {\"series\": [], \"threshold\": 100, \"required\": [], \"expected_now\": null, \"projected\": [], \"decimals\": 1}},\n"
     "    {\"id\": \"T3/2025\", \"target\": \"T3\", \"indicator\": \"obesity\", \"region\": \"Bắc Giang\", "
     "\"series\": {\"area\": \"rural\"}, "
     "\"comparison\": \"<\", \"threshold\": 5, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"achieved\", "
     "\"baseline\": {\"year\": 2020, \"value\": 6}, \"latest\": {\"year\": 2023, \"value\": 4.1}, "
     "\"method\": \"projection\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
     "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], \"kind\": \"by\", "
-    "\"label\": null}\n"
+    "\"label\": null, "
+    "\"chart\": {\"series\": [], \"threshold\": 5, \"required\": [[2020, 6], [2021, 5.785], [2022, 5.578], [2023, 5.378], [2024, 5.186], [2025, 5]], \"expected_now\": [2023, 5.378], \"projected\": [], \"decimals\": 1}}\n"
     "  ],\n"
     "  \"agencies\": [\n"
     "    {\"id\": \"DOH\", \"name\": \"Sở Y tế\", \"counts\": {\"achieved\": 1, \"on_track\": 1, "
@@ -684,7 +692,7 @@ Test(report, text_fits_100_columns)
 
 Test(report, text_color_and_by_agency)
 {
-    report_options o = {FMT_TEXT, 1, 1, NULL};
+    report_options o = {.format = FMT_TEXT, .color = 1, .by_agency = 1};
     char *s = render_opts(&fx.r, o);
     cr_assert(strstr(s, "\033[32mon track\033[0m"), "%s", s);
     cr_assert(strstr(s, "\033[33mat risk\033[0m"), "%s", s);
@@ -742,32 +750,231 @@ Test(report, markdown_content_and_escaping)
 Test(report, html_content_and_escaping)
 {
     fx.meta.title = "<script>alert('x')</script> & \"more\"";
+    fx.meta.authority = "UBND </style><script>x()</script>";
     fx.ms[1].region = "<img src=x onerror=alert(1)>";
+    fx.ct4.label = "Chỉ tiêu \x01 4\x7f";
     char *s = render_ok(&fx.r, FMT_HTML, NULL);
     cr_assert(strncmp(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", 60) == 0);
-    cr_assert(strstr(s, "<title>plancheck: 77/KH-UBND</title>"), "%s", s);
+    cr_assert(strstr(s, "<title>77/KH-UBND — &lt;script&gt;"), "%s", s);
     cr_assert_null(strstr(s, "<script"));
     cr_assert_null(strstr(s, "<img"));
+    cr_assert_null(strstr(s, "</style><"));
+    cr_assert_null(strstr(s, "\x01"));
+    cr_assert_null(strstr(s, "\x7f"));
+    cr_assert(strstr(s, "Chỉ tiêu \xEF\xBF\xBD 4\xEF\xBF\xBD"), "%s", s);
+    /* the authority in the print header is a CSS string with every special byte escaped */
+    cr_assert(strstr(s, "@top-right{content:\"UBND \\3c \\2f style\\3e \\3c script\\3e x\\28 \\29 \\3c \\2f script\\3e \""), "%s", s);
     cr_assert(strstr(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"), "%s", s);
-    cr_assert(strstr(s, "<td class=\"status st-on_track\">on track</td>"), "%s", s);
-    cr_assert(strstr(s, "<td class=\"status st-broken\">broken</td>"), "%s", s);
-    cr_assert(strstr(s, "<svg class=\"bar\""), "%s", s);
-    cr_assert(strstr(s, "<title>on track: 1</title>"), "%s", s);
-    cr_assert(strstr(s, "<tr class=\"rs-late\">"), "%s", s);
-    cr_assert(strstr(s, "<td class=\"state\">late (5 days)</td>"), "%s", s);
+    /* colour and shape and word */
+    cr_assert(strstr(s, "<span class=\"b st-on_track\"><svg class=\"i\" viewBox=\"0 0 16 16\" aria-hidden=\"true\">"
+                        "<use href=\"#s-on_track\"/></svg>on track</span>"), "%s", s);
+    cr_assert(strstr(s, "<symbol id=\"s-broken\""), "%s", s);
+    cr_assert(strstr(s, ".st-on_track{color:#0b5cad}"), "%s", s);
+    /* the summary bar prints its counts */
+    cr_assert(strstr(s, "<span class=\"st-on_track\" style=\"flex:1 1 0\"><svg class=\"i\""), "%s", s);
+    cr_assert(strstr(s, "</svg>1</span>"), "%s", s);
+    /* two regions: the matrix, then a section per region */
+    cr_assert(strstr(s, "<table class=\"matrix\">"), "%s", s);
+    cr_assert(strstr(s, "<section class=\"region\">\n<h2>&lt;img src=x onerror=alert(1)&gt;</h2>"), "%s", s);
+    /* a chart per target and region, with labels from the plan */
+    cr_assert(strstr(s, "<svg class=\"ch\""), "%s", s);
+    cr_assert(strstr(s, "Sở Y tế <small>DOH</small>"), "%s", s);
+    cr_assert(strstr(s, "<td data-h=\"Status\" class=\"state\">late (5)</td>"), "%s", s);
     cr_assert(strstr(s, "<li>Stunting rose last year (Bắc Giang) &rarr; DOH</li>"), "%s", s);
+    cr_assert(strstr(s, "@page{size:A4;"), "%s", s);
+    cr_assert(strstr(s, "counter(page) \" / \" counter(pages)"), "%s", s);
     cr_assert_null(strstr(s, "http"));            /* no external resources */
+    cr_assert_null(strstr(s, "<link"));
     cr_assert(strstr(s, "</body>\n</html>\n"));
     free(s);
 }
 
-Test(report, html_svg_segments_fill_the_bar)
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+Test(report, html_a_chart_per_target_and_region)
 {
     char *s = render_ok(&fx.r, FMT_HTML, NULL);
-    /* 6 milestones, one each of 6 statuses: 100 px each, the last ending at 600 */
-    cr_assert(strstr(s, "<rect x=\"0\" y=\"0\" width=\"100\""), "%s", s);
-    cr_assert(strstr(s, "<rect x=\"500\" y=\"0\" width=\"100\""), "%s", s);
+    /* targets CT4, T1, T2, T3, CT13 */
+    cr_assert_eq(count(s, "<article class=\"target\""), 5, "%s", s);
+    cr_assert_eq(count(s, "<svg class=\"ch\""), 5, "%s", s);
+    /* CT4/2025 in Bắc Giang: threshold line, required path, the value it expects now */
+    cr_assert(strstr(s, "CT4/2025: &lt; 17%</text>"), "%s", s);
+    cr_assert(strstr(s, "<title>expected now: 18.0</title>"), "%s", s);
+    cr_assert(strstr(s, "stroke-dasharray=\"1.5 3\""), "%s", s);
     free(s);
+}
+
+Test(report, html_lang_vi)
+{
+    report_options o = {.format = FMT_HTML, .lang = LANG_VI};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    cr_assert(strstr(buf, "<html lang=\"vi\">"), "%s", buf);
+    cr_assert(strstr(buf, "đúng tiến độ</span>"), "%s", buf);
+    cr_assert(strstr(buf, "<h2>Tổng hợp</h2>"), "%s", buf);
+    cr_assert(strstr(buf, "Trang"), "%s", buf);
+    cr_assert(strstr(buf, "18,0% (2023)"), "%s", buf);   /* the Vietnamese decimal comma */
+    free(buf);
+}
+
+/* ---- what the reports for people share (report_vis.c) ---- */
+
+Test(report, status_colours_contrast_and_distinct)
+{
+    for (int s = 0; s < ST__COUNT; s++) {
+        const rep_status_look *l = rep_look((pc_status)s);
+        double c = rep_contrast(l->color, "#ffffff");
+        cr_assert_geq(c, 4.5, "%s: %s has contrast %.2f with white", assess_status_str((pc_status)s), l->color, c);
+        cr_assert(l->shape && *l->shape);
+        cr_assert(l->word[0] && *l->word[0] && l->word[1] && *l->word[1]);
+        for (int t = 0; t < s; t++) {
+            const rep_status_look *m = rep_look((pc_status)t);
+            cr_assert(strcmp(l->color, m->color) != 0, "%d and %d share a colour", s, t);
+            cr_assert(strcmp(l->shape, m->shape) != 0, "%d and %d share a shape", s, t);
+            cr_assert(strcmp(l->word[1], m->word[1]) != 0);
+        }
+    }
+    cr_assert_str_eq(rep_status_word(ST_MET, LANG_VI), "đạt");
+    cr_assert_str_eq(rep_status_word(ST_ON_TRACK, LANG_EN), "on track");
+}
+
+Test(report, contrast_formula)
+{
+    cr_assert_float_eq(rep_contrast("#000000", "#ffffff"), 21.0, 1e-9);
+    cr_assert_float_eq(rep_contrast("#ffffff", "#ffffff"), 1.0, 1e-9);
+    cr_assert_float_eq(rep_contrast("#777777", "#FFFFFF"), 4.478, 1e-3);   /* the classic near miss */
+    cr_assert_float_eq(rep_contrast("#0b5cad", "#ffffff"), rep_contrast("#ffffff", "#0b5cad"), 1e-12);
+    cr_assert_eq(rep_contrast("#12345", "#ffffff"), 0);
+    cr_assert_eq(rep_contrast("blue", "#ffffff"), 0);
+}
+
+Test(report, decimals_of_data)
+{
+    double a[] = {55.0, 58.56, 59.11, 63.1};
+    cr_assert_eq(rep_decimals(a, 4, -1), 2);
+    double b[] = {100.5881705565, 98.2};   /* a computed value does not set the precision */
+    cr_assert_eq(rep_decimals(b, 2, -1), 1);
+    double c[] = {100.5881705565};
+    cr_assert_eq(rep_decimals(c, 1, 1), 1);
+    cr_assert_eq(rep_decimals(NULL, 0, 0), 0);
+    double d[] = {NAN, 12, 70000};
+    cr_assert_eq(rep_decimals(d, 3, -1), 0);
+}
+
+Test(report, numbers_for_people)
+{
+    char buf[64];
+    cr_assert_str_eq(rep_num(100.5881705565, 1, LANG_EN, buf, sizeof buf), "100.6");
+    cr_assert_str_eq(rep_num(100.5881705565, 0, LANG_EN, buf, sizeof buf), "101");
+    cr_assert_str_eq(rep_num(19.1, 1, LANG_VI, buf, sizeof buf), "19,1");
+    cr_assert_str_eq(rep_num(70000, 0, LANG_EN, buf, sizeof buf), "70,000");
+    cr_assert_str_eq(rep_num(70000, 0, LANG_VI, buf, sizeof buf), "70.000");
+    cr_assert_str_eq(rep_num(1234567.25, 2, LANG_EN, buf, sizeof buf), "1,234,567.25");
+    cr_assert_str_eq(rep_num(2024, 0, LANG_EN, buf, sizeof buf), "2024");   /* four digits: no group */
+    cr_assert_str_eq(rep_num(-12345.5, 1, LANG_EN, buf, sizeof buf), "-12,345.5");
+    cr_assert_str_eq(rep_num(-0.01, 1, LANG_EN, buf, sizeof buf), "0.0");
+    cr_assert_str_eq(rep_num(NAN, 1, LANG_EN, buf, sizeof buf), "–");
+}
+
+Test(report, required_path)
+{
+    /* DESIGN.md §4 worked example: 25.0 in 2015, < 15 by 2030 */
+    cr_assert_float_eq(rep_required_at(25, 2015, 15, 2030, 2015), 25, 1e-12);
+    cr_assert_float_eq(rep_required_at(25, 2015, 15, 2030, 2030), 15, 1e-12);
+    /* r_r = -0.033482: the path expects 25·(1 + r_r)^7 in 2022 */
+    cr_assert_float_eq(rep_required_at(25, 2015, 15, 2030, 2022), 25 * pow(1 - 0.0334817, 7), 1e-4);
+    cr_assert_float_eq(rep_required_at(0, 2015, 10, 2025, 2020), 0.001 * pow(10 / 0.001, 0.5), 1e-9);
+    cr_assert_float_eq(rep_required_at(-2, 2020, 2, 2024, 2022), 0, 1e-12);   /* a straight line */
+    cr_assert(isnan(rep_required_at(5, 2020, 3, 2020, 2020)));
+}
+
+Test(report, chart_of_a_target)
+{
+    arena *a = arena_new();
+    const ms_result *ms[2] = {&fx.ms[1], &fx.ms[2]};
+    /* CT4/2025 (on track) and CT4/2030 (at risk) in Bắc Giang */
+    size_t n = 0;
+    for (size_t i = 0; i < fx.r.nms; i++)
+        if (fx.r.ms[i].target == &fx.ct4 && strcmp(fx.r.ms[i].region, "Bắc Giang") == 0 && n < 2)
+            ms[n++] = &fx.r.ms[i];
+    cr_assert_eq(n, 2);
+    rep_chart c;
+    cr_assert_eq(rep_chart_build(&fx.r, ms, n, a, &c), 0);
+    cr_assert_eq(c.nms, 2);
+    cr_assert_eq(c.ms[1].year, 2030);
+    cr_assert_eq(c.ms[1].nrequired, 11);
+    cr_assert_float_eq(c.ms[0].threshold, 17, 1e-12);
+    cr_assert_eq(c.ms[0].year, 2025);
+    cr_assert_eq(c.ms[0].nrequired, 6);                  /* 2020 .. 2025 */
+    cr_assert_eq(c.ms[0].required[0].year, 2020);
+    cr_assert_float_eq(c.ms[0].required[5].value, 17, 1e-9);
+    cr_assert(c.ms[0].has_expected_now);
+    cr_assert_eq(c.ms[0].expected_now.year, 2023);
+    cr_assert_eq(c.ms[0].nprojected, 3);                 /* 2023 .. 2025 */
+    cr_assert_float_eq(c.ms[0].projected[2].value, 17.49, 1e-9);
+    cr_assert_eq(c.decimals, 1);
+    /* the axes hold every point, on a nice step */
+    cr_assert_leq(c.y0, 17);
+    cr_assert_geq(c.y1, 19.6);
+    cr_assert_leq(c.x0, 2020);
+    cr_assert_geq(c.x1, 2030);
+    double k = (c.y1 - c.y0) / c.step;
+    cr_assert_float_eq(k, round(k), 1e-9);
+    arena_free(a);
+}
+
+Test(report, css_string_cannot_end)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rbuf b;
+    cr_assert_eq(rb_init(&b, f, 4096), 0);
+    rep_css_str(&b, "a\"b\\c</style>\nđ;}");
+    cr_assert_eq(rb_done(&b), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "\"a\\22 b\\5c c\\3c \\2f style\\3e \\a đ\\3b \\7d \"");
+    free(buf);
+}
+
+Test(report, csv_bom)
+{
+    report_options o = {.format = FMT_CSV, .bom = 1};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    static const char head[] = "\xEF\xBB\xBFregion,milestone,status,ratio,projected\n";
+    cr_assert(strncmp(buf, head, sizeof head - 1) == 0, "%s", buf);
+    free(buf);
+    char *plain = render_ok(&fx.r, FMT_CSV, NULL);   /* without --bom: not a byte more */
+    cr_assert(strncmp(plain, "region,", 7) == 0);
+    free(plain);
+}
+
+Test(report, xlsx_is_a_zip_workbook)
+{
+    report_options o = {.format = FMT_XLSX};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    cr_assert_gt(len, 1000);
+    cr_assert(memcmp(buf, "PK\x03\x04", 4) == 0);
+    /* the sheet names are stored uncompressed in the zip directory's file names */
+    cr_assert(memmem(buf, len, "xl/worksheets/sheet4.xml", 24));
+    free(buf);
 }
 
 /* ---- failures ---- */
@@ -779,7 +986,7 @@ Test(report, write_error_is_reported)
         cr_skip_test("no /dev/full");
     report_format fmts[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML};
     for (size_t i = 0; i < 5; i++) {
-        report_options o = {fmts[i], 0, 0, NULL};
+        report_options o = {.format = fmts[i]};
         clearerr(f);
         cr_assert_eq(report_write(f, &fx.r, &o, NULL), -1, "format %zu", i);
     }
@@ -795,7 +1002,7 @@ Test(report, allocation_failure_is_reported)
             char *buf = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&buf, &len);
-            report_options o = {fmts[i], 0, 0, NULL};
+            report_options o = {.format = fmts[i]};
             pc_mem_fail_after(k);
             int rc = report_write(f, &fx.r, &o, NULL);
             long used = pc_mem_count();
