@@ -302,7 +302,8 @@ static int cmd_eval(int argc, char **argv)
         return usage_error("eval", "%s", "--bom goes with --format csv");
     if (ro.format == FMT_XLSX && (!out_path || (strcmp(out_path, "-") == 0 && isatty(STDOUT_FILENO))))
         return usage_error("eval", "%s", "--format xlsx writes a binary workbook: give --output FILE.xlsx");
-    ro.data_file = data;
+    if (data)   /* reports name the file, not where it lies on this machine */
+        ro.data_file = strrchr(data, '/') ? strrchr(data, '/') + 1 : data;
     if (strcmp(color_opt, "always") == 0)
         ro.color = 1;
     else if (strcmp(color_opt, "never") == 0)

@@ -516,45 +516,6 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
 
 /* ---- agencies and the reporting calendar ---- */
 
-static const agency_card *card_of(const eval_result *r, const agency *a)
-{
-    for (int i = 0; i < r->ncards; i++)
-        if (r->cards[i].agency == a)
-            return &r->cards[i];
-    return NULL;
-}
-
-static int is_agency(const name_ref *n, const agency *a)
-{
-    return n->name && a->id.name && strcmp(n->name, a->id.name) == 0;
-}
-
-static void task_counts(const pc_plan *p, const agency *a, int *lead, int *with)
-{
-    *lead = *with = 0;
-    for (int i = 0; i < p->ntasks; i++) {
-        const task *t = p->tasks[i];
-        if (is_agency(&t->lead, a)) {
-            (*lead)++;
-            continue;
-        }
-        for (int k = 0; k < t->nwith; k++)
-            if (is_agency(&t->with[k], a)) {
-                (*with)++;
-                break;
-            }
-    }
-}
-
-/* Reports of one sender (NULL: "all" without a log) by state. */
-static void report_counts(const eval_result *r, const agency *from, int *counts)
-{
-    memset(counts, 0, sizeof *counts * (RS_MISSING + 1));
-    for (size_t i = 0; i < r->nreports; i++)
-        if (r->reports[i].from == from && (unsigned)r->reports[i].state <= RS_MISSING)
-            counts[r->reports[i].state]++;
-}
-
 static void agencies(rbuf *b, const eval_result *r, report_lang lang)
 {
     const pc_plan *p = r->plan;
@@ -566,10 +527,10 @@ static void agencies(rbuf *b, const eval_result *r, report_lang lang)
               rep_word(W_TASKS, lang), rep_word(W_REPORTS, lang));
     for (int i = 0; i < p->nagencies && !b->err; i++) {
         const agency *a = p->agencies[i];
-        const agency_card *c = card_of(r, a);
+        const agency_card *c = rep_card_of(r, a);
         int lead, with, rc[RS_MISSING + 1], nrep = 0;
-        task_counts(p, a, &lead, &with);
-        report_counts(r, a, rc);
+        rep_task_counts(p, a, &lead, &with);
+        rep_report_counts(r, a, rc);
         for (int k = 0; k <= RS_MISSING; k++)
             nrep += rc[k];
         if ((!c || !c->total) && !lead && !with && !nrep)
@@ -587,9 +548,9 @@ static void agencies(rbuf *b, const eval_result *r, report_lang lang)
             }
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_TASKS, lang), NULL);
-        rb_printf(b, "%d %s", lead, rep_word(W_LEAD, lang));
+        rb_printf(b, "%s: %d", rep_word(W_LEAD, lang), lead);
         if (with)
-            rb_printf(b, ", %d %s", with, rep_word(W_WITH, lang));
+            rb_printf(b, ", %s: %d", rep_word(W_WITH, lang), with);
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_REPORTS, lang), NULL);
         rb_printf(b, "%d", nrep);
@@ -632,7 +593,7 @@ static void report_rows(rbuf *b, const eval_result *r, const agency *from, repor
         td_open(b, rep_word(W_STATUS, lang), "state");
         esc(b, rep_word(states[st], lang));
         if (st == RS_LATE && rr->days_late > 0)
-            rb_printf(b, " (%d)", rr->days_late);
+            rb_printf(b, " (%d %s)", rr->days_late, rep_word(W_DAYS, lang));
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_SUBMITTED, lang), NULL);
         esc(b, rep_date(rr->submitted, d, sizeof d));
@@ -658,7 +619,7 @@ static void calendar(rbuf *b, const eval_result *r, report_lang lang)
     for (int i = 0; i <= na && !b->err; i++) {
         const agency *a = i < na ? p->agencies[i] : NULL;
         int rc[RS_MISSING + 1], n = 0;
-        report_counts(r, a, rc);
+        rep_report_counts(r, a, rc);
         for (int k = 0; k <= RS_MISSING; k++)
             n += rc[k];
         if (!n)

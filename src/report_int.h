@@ -120,7 +120,7 @@ typedef enum {
     W_AGENCY, W_TASKS, W_REPORTS, W_CALENDAR, W_ON_TIME, W_LATE, W_MISSING, W_DUE, W_UPCOMING,
     W_SHOW_ROWS, W_PERIOD, W_TO, W_SUBMITTED, W_ALERTS, W_SERIES, W_REQUIRED, W_PROJECTED,
     W_EXPECTED_NOW, W_THRESHOLD, W_YEAR, W_UNIT, W_TOTAL, W_NONE, W_NOBODY, W_ALL, W_PAGE,
-    W_MADE_BY, W_CHART_KEY, W_RATE_GOAL, W__N
+    W_MADE_BY, W_CHART_KEY, W_RATE_GOAL, W_DAYS, W__N
 } rep_word_id;
 const char *rep_word(rep_word_id w, report_lang lang);
 const char *rep_method_name(method m, report_lang lang);
@@ -187,5 +187,14 @@ const char *rep_latest_people(const ms_result *m, int decimals, report_lang lang
 /* A CSS string literal of untrusted text (for @page margin boxes): "…", every byte but
  * letters, digits, space and UTF-8 hex-escaped, so that nothing ends the string or style. */
 void rep_css_str(rbuf *b, const char *s);
+/* The agency card of a (NULL when it has none); the tasks a leads and coordinates; the
+ * reports from a (NULL: "all", with no submissions log to expand it) by state. */
+const agency_card *rep_card_of(const eval_result *r, const agency *a);
+void rep_task_counts(const pc_plan *p, const agency *a, int *lead, int *with);
+void rep_report_counts(const eval_result *r, const agency *from, int *counts);   /* RS_MISSING+1 */
+/* A text shape for each status (Markdown, terminals): "★", "○", "▲" … */
+const char *rep_status_glyph(pc_status s);
+/* A sparkline of values ("▁▃▅█"), min to max over the values; "" when fewer than two. */
+const char *rep_sparkline(const rep_pt *p, size_t n, char *buf, size_t len);
 
 #endif

@@ -105,6 +105,7 @@ static const char *const words[W__N][2] = {
     [W_MADE_BY] = {"Made by plancheck", "Lập bằng plancheck"},
     [W_CHART_KEY] = {"How to read the charts", "Cách đọc biểu đồ"},
     [W_RATE_GOAL] = {"yearly change", "mức thay đổi hằng năm"},
+    [W_DAYS] = {"days", "ngày"},
 };
 
 const char *rep_word(rep_word_id w, report_lang lang)
@@ -599,4 +600,78 @@ void rep_css_str(rbuf *b, const char *s)
             rb_printf(b, "\\%x ", c);
     }
     rb_putc(b, '"');
+}
+
+/* ---- agencies: cards, tasks, reports ---- */
+
+const agency_card *rep_card_of(const eval_result *r, const agency *a)
+{
+    for (int i = 0; i < r->ncards; i++)
+        if (r->cards[i].agency == a)
+            return &r->cards[i];
+    return NULL;
+}
+
+static int is_agency(const name_ref *n, const agency *a)
+{
+    return n->name && a->id.name && strcmp(n->name, a->id.name) == 0;
+}
+
+void rep_task_counts(const pc_plan *p, const agency *a, int *lead, int *with)
+{
+    *lead = *with = 0;
+    for (int i = 0; i < p->ntasks; i++) {
+        const task *t = p->tasks[i];
+        if (is_agency(&t->lead, a)) {
+            (*lead)++;
+            continue;
+        }
+        for (int k = 0; k < t->nwith; k++)
+            if (is_agency(&t->with[k], a)) {
+                (*with)++;
+                break;
+            }
+    }
+}
+
+void rep_report_counts(const eval_result *r, const agency *from, int *counts)
+{
+    memset(counts, 0, sizeof *counts * (RS_MISSING + 1));
+    for (size_t i = 0; i < r->nreports; i++)
+        if (r->reports[i].from == from && (unsigned)r->reports[i].state <= RS_MISSING)
+            counts[r->reports[i].state]++;
+}
+
+
+/* ---- text shapes ---- */
+
+const char *rep_status_glyph(pc_status s)
+{
+    static const char *const glyphs[ST__COUNT] = {
+        [ST_MET] = "✔", [ST_MISSED] = "✖", [ST_ACHIEVED] = "★", [ST_ON_TRACK] = "○",
+        [ST_AT_RISK] = "▲", [ST_OFF_TRACK] = "◆", [ST_WORSENING] = "▼", [ST_NO_TREND] = "—",
+        [ST_NO_DATA] = "?", [ST_MAINTAINED] = "■", [ST_BROKEN] = "☐",
+    };
+    return glyphs[(unsigned)s < ST__COUNT ? s : ST_NO_DATA];
+}
+
+const char *rep_sparkline(const rep_pt *p, size_t n, char *buf, size_t len)
+{
+    static const char *const bars[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    buf[0] = '\0';
+    if (n < 2)
+        return buf;
+    double lo = p[0].value, hi = p[0].value;
+    for (size_t i = 1; i < n; i++) {
+        if (p[i].value < lo) lo = p[i].value;
+        if (p[i].value > hi) hi = p[i].value;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 4 < len; i++) {
+        int k = hi > lo ? (int)lround((p[i].value - lo) / (hi - lo) * 7) : 3;
+        memcpy(buf + o, bars[k < 0 ? 0 : k > 7 ? 7 : k], 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
 }

@@ -23,6 +23,7 @@ typedef struct fixture {
     selector t3_sel[1];
     target ct4, t1, t2, t3, ct13;
     target *targets[5];
+    milestone *mss[6];
     const agency *with_dolisa[1];
     ms_owner own_doh, own_dolisa, own_none;
     pc_plan plan;
@@ -171,6 +172,10 @@ static void build(void)
     f->plan.nagencies = 2;
     f->plan.targets = f->targets;
     f->plan.ntargets = 5;
+    milestone *const mss[6] = {&f->ct4_ms[0], &f->ct4_ms[1], &f->t1_ms[0], &f->t2_ms[0], &f->t3_ms[0], &f->ct13.rate_ms};
+    memcpy(f->mss, mss, sizeof mss);
+    f->plan.milestones = f->mss;
+    f->plan.nmilestones = 6;
 
     /* results, sorted by region then milestone id (byte order) */
     const char *bg = "Bắc Giang";
@@ -730,19 +735,52 @@ Test(report, markdown_content_and_escaping)
 {
     fx.ct4.label = "a|b";
     fx.stunting.id.name = "tỷ_lệ";
-    fx.ms[1].region = "R|1 *x* <b>\nnext";
+    fx.ms[5].region = "R|1 *x* <b>\nnext";   /* (results stay sorted by region) */
     char *s = render_ok(&fx.r, FMT_MARKDOWN, NULL);
     cr_assert(strncmp(s, "# Plan 77/KH-UBND\n\nKế hoạch thực hiện Chỉ thị 28-CT/TW\n", 60) == 0, "%s", s);
-    cr_assert(strstr(s, "| Target | Milestone | Region | Indicator | Goal | Deadline | Latest | Status | Lead | With |\n"
-                        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"), "%s", s);
-    cr_assert(strstr(s, "| CT4 | CT4/2025 | R\\|1 \\*x\\* \\<b\\> next | tỷ\\_lệ | \\< 17% | 2025 | 2023: 18 | on track | DOH | DOLISA |\n"),
+    cr_assert(strstr(s, "- Region"), "%s", s);
+    cr_assert(strstr(s, "- Data up to: 2024\n"), "%s", s);
+    /* summary with shapes and words */
+    cr_assert(strstr(s, "## Summary\n\n**6 milestones**: 1 ★ achieved, 1 ○ on track, 1 ▲ at risk, 1 ◆ off track, "
+                        "1 ? no data, 1 ☐ broken\n"), "%s", s);
+    /* two regions: the matrix first, then a section per region */
+    cr_assert(strstr(s, "## Targets by region\n\n| Milestone | Bắc Giang | R\\|1 \\*x\\* \\<b\\> next |\n"
+                        "| --- | --- | --- |\n| CT4/2025 | ○ on track |\n"), "%s", s);
+    cr_assert(strstr(s, "| T3/2025 | ★ achieved |\n"), "%s", s);
+    cr_assert(strstr(s, "\n## R\\|1 \\*x\\* \\<b\\> next\n"), "%s", s);
+    cr_assert(strstr(s, "\n## Bắc Giang\n\n### a\\|b (CT4)\n\nTỷ lệ suy dinh dưỡng thể thấp còi (tỷ\\_lệ)\n"), "%s", s);
+    cr_assert(strstr(s, "| Milestone | Goal | Deadline | Latest value | Status | Lead |\n"
+                        "| --- | --- | --- | --- | --- | --- |\n"), "%s", s);
+    cr_assert(strstr(s, "| CT4/2025 | \\< 17% | 2025 | 18.0% (2023) | ○ on track | Sở Y tế |\n"), "%s", s);
+    cr_assert(strstr(s, "## Agencies\n\n| Agency | milestones | Tasks | Reports |\n"), "%s", s);
+    cr_assert(strstr(s, "| Sở Y tế (DOH) | 1 ★ achieved, 1 ○ on track, 1 ▲ at risk, 1 ? no data | Lead: 0 | 1 (1 late, 0 missing) |\n"),
               "%s", s);
-    cr_assert(strstr(s, "## Agencies\n\n| Agency | Name | achieved | on track | at risk | off track | no data | Total |\n"
-                        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-                        "| DOH | Sở Y tế | 1 | 1 | 1 | 0 | 1 | 4 |\n"), "%s", s);
+    cr_assert(strstr(s, "## Reporting calendar\n\n| Agency | on time | late | missing | due | upcoming |\n"
+                        "| --- | --- | --- | --- | --- | --- |\n| Sở Y tế | 0 | 1 | 0 | 0 | 0 |\n"), "%s", s);
+    cr_assert(strstr(s, "<details><summary>Sở Y tế (1)</summary>\n"), "%s", s);
     cr_assert(strstr(s, "| **late (5 days)** |"), "%s", s);
     cr_assert(strstr(s, "## Alerts\n\n- **Stunting rose last year** (Bắc Giang) \xE2\x86\x92 DOH\n"), "%s", s);
     free(s);
+}
+
+Test(report, markdown_sparkline_and_vi)
+{
+    rep_pt p[] = {{2015, 19.8}, {2018, 19}, {2020, 18.3}, {2024, 17.4}};
+    char buf[64];
+    cr_assert_str_eq(rep_sparkline(p, 4, buf, sizeof buf), "█▆▄▁");
+    cr_assert_str_eq(rep_sparkline(p, 1, buf, sizeof buf), "");
+    rep_pt flat[] = {{2020, 5}, {2021, 5}};
+    cr_assert_str_eq(rep_sparkline(flat, 2, buf, sizeof buf), "▄▄");
+    report_options o = {.format = FMT_MARKDOWN, .lang = LANG_VI};
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    cr_assert(strncmp(out, "# Kế hoạch 77/KH-UBND\n", 24) == 0, "%s", out);
+    cr_assert(strstr(out, "○ đúng tiến độ"), "%s", out);
+    cr_assert(strstr(out, "## Chế độ báo cáo"), "%s", out);
+    free(out);
 }
 
 /* ---- HTML ---- */
@@ -779,7 +817,7 @@ Test(report, html_content_and_escaping)
     /* a chart per target and region, with labels from the plan */
     cr_assert(strstr(s, "<svg class=\"ch\""), "%s", s);
     cr_assert(strstr(s, "Sở Y tế <small>DOH</small>"), "%s", s);
-    cr_assert(strstr(s, "<td data-h=\"Status\" class=\"state\">late (5)</td>"), "%s", s);
+    cr_assert(strstr(s, "<td data-h=\"Status\" class=\"state\">late (5 days)</td>"), "%s", s);
     cr_assert(strstr(s, "<li>Stunting rose last year (Bắc Giang) &rarr; DOH</li>"), "%s", s);
     cr_assert(strstr(s, "@page{size:A4;"), "%s", s);
     cr_assert(strstr(s, "counter(page) \" / \" counter(pages)"), "%s", s);
