@@ -269,11 +269,19 @@ static void threshold(rbuf *b, const rep_chart *c, const rep_ms_path *p, int idx
         rb_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"2\"/>",
                   cx(c, p->year), y, col);
     char goal[96];
-    double tx = cx(c, to) - 6;
-    if (tx < ML + 120)
-        tx = ML + 120;
-    double ly = idx % 2 ? y + 13 : y - 5;   /* two milestones' labels do not sit on each other */
-    rb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" style=\"fill:%s\">", tx, ly, col);
+    /* the label at the line's left end, where the data rarely is near the goal; above the
+     * line, but below the lowest of several, so that two labels never overwrite */
+    int below = c->nms > 1;
+    for (size_t k = 0; k < c->nms; k++) {
+        double t = c->ms[k].threshold;
+        if ((int)k != idx && isfinite(t) && (t < p->threshold || (t == p->threshold && (int)k > idx)))
+            below = 0;   /* another line lies lower: this label goes above its line */
+    }
+    double ly = below ? y + 14 : y - 5;
+    if (cx(c, from) < (ML + CW - MR) / 2.0)
+        rb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" style=\"fill:%s\">", cx(c, from) + 4, ly, col);
+    else   /* a line that starts late (a maintain window): the label ends at the right edge */
+        rb_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" style=\"fill:%s\">", CW - MR, ly, col);
     esc(b, p->m->ms && p->m->ms->id ? p->m->ms->id : "");
     rb_puts(b, ": ");
     esc(b, rep_goal_people(p->m, lang, goal, sizeof goal));

@@ -63,7 +63,7 @@ check() {   # check NAME REPORT LANG TARGETS
   local name=$1 html=$2 lang=$3 want=$4 ok=1 width res
   for width in 390 1280; do
     harness "$(basename "$html")" "$width" > "$work/harness-$width.html"
-    res=$(browser --dump-dom "file://$work/harness-$width.html" | grep -o 'RESULT .* END')
+    res=$(browser --dump-dom "file://$work/harness-$width.html" | grep -o '<pre id="out">RESULT [^<]* END' | sed 's/^<pre id="out">//')
     if [ -z "$res" ]; then
       echo "html: $name: $width px: the browser reported nothing" >&2; ok=0; continue
     fi
@@ -107,7 +107,7 @@ report hostile-all-regions en "$here/hostile.plan" "$here/hostile.csv" --all-reg
 control() {   # control NAME FILE WANT: the 390 px measurement must contain WANT
   local res
   harness "$(basename "$2")" 390 > "$work/harness-control.html"
-  res=$(browser --dump-dom "file://$work/harness-control.html" | grep -o 'RESULT .* END')
+  res=$(browser --dump-dom "file://$work/harness-control.html" | grep -o '<pre id="out">RESULT [^<]* END' | sed 's/^<pre id="out">//')
   case " $res " in
     *" $3 "*) pass=$((pass+1)) ;;
     *) echo "html: control $1: the check missed it (want $3): $res" >&2; fail=$((fail+1)); failed="$failed control-$1" ;;
