@@ -54,7 +54,7 @@ static const char css[] =
     "table.ms td:first-child{white-space:nowrap}\n"
     "@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}"
     "tr,figure,.bar{break-inside:avoid}a{color:inherit;text-decoration:none}"
-    ".scroll{overflow:visible}table{font-size:8.5pt}svg.ch{max-width:15cm}}\n";
+    ".scroll{overflow:visible}table{font-size:8.5pt}table.matrix{table-layout:fixed}svg.ch{max-width:15cm}}\n";
 
 static const rep_status_look *look(pc_status s) { return rep_look(s); }
 
@@ -277,7 +277,7 @@ static void threshold(rbuf *b, const rep_chart *c, const rep_ms_path *p, int idx
         if ((int)k != idx && isfinite(t) && (t < p->threshold || (t == p->threshold && (int)k > idx)))
             below = 0;   /* another line lies lower: this label goes above its line */
     }
-    double ly = below ? y + 14 : y - 5;
+    double ly = below && y + 14 < CH - MB - 2 ? y + 14 : y - 5;   /* (not under the axis) */
     if (cx(c, from) < (ML + CW - MR) / 2.0)
         rb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" style=\"fill:%s\">", cx(c, from) + 4, ly, col);
     else   /* a line that starts late (a maintain window): the label ends at the right edge */
