@@ -444,9 +444,7 @@ static int targets(rbuf *b, const eval_result *r, const size_t *idx, const size_
     if (ng == 0)
         rb_printf(b, "<p>%s</p>\n", rep_word(W_NONE, lang));
     const char *prev = NULL;
-    const ms_result *ms[64];
     for (size_t g = 0; g < ng && !b->err; g++) {
-        size_t n = starts[g + 1] - starts[g];
         const ms_result *m0 = &r->ms[idx[starts[g]]];
         if (nreg > 1 && (!prev || strcmp(prev, m0->region ? m0->region : "") != 0)) {
             if (prev)
@@ -457,14 +455,8 @@ static int targets(rbuf *b, const eval_result *r, const size_t *idx, const size_
             prev = m0->region ? m0->region : "";
         }
         arena *a = arena_new();
-        if (!a)
-            return -1;
-        if (n > 64)
-            n = 64;   /* (a target has a few milestones) */
-        for (size_t k = 0; k < n; k++)
-            ms[k] = &r->ms[idx[starts[g] + k]];
         rep_chart c;
-        if (rep_chart_build(r, ms, n, a, &c) != 0) {
+        if (!a || rep_chart_of_group(r, idx, starts, g, a, &c) != 0) {
             arena_free(a);
             return -1;
         }
@@ -504,11 +496,21 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
         rb_puts(b, "<tr><th class=\"row\">");
         esc(b, ms->id);
         rb_puts(b, "</th>");
+        const char *cur = NULL;   /* one cell per region, empty when it has no result */
+        int found = 0;
         for (size_t g = 0; g < ng; g++) {
-            for (size_t j = starts[g]; j < starts[g + 1]; j++) {
+            const char *reg = r->ms[idx[starts[g]]].region ? r->ms[idx[starts[g]]].region : "";
+            if (!cur || strcmp(cur, reg) != 0) {
+                if (cur && !found)
+                    rb_puts(b, "<td></td>");
+                cur = reg;
+                found = 0;
+            }
+            for (size_t j = starts[g]; j < starts[g + 1] && !found; j++) {
                 const ms_result *m = &r->ms[idx[j]];
                 if (m->ms != ms)
                     continue;
+                found = 1;
                 rb_printf(b, "<td class=\"st-%s\"><a href=\"#g%zu\">", assess_status_str(m->r.status), g);
                 icon(b, m->r.status);
                 rb_puts(b, "<span class=\"w\">");
@@ -516,9 +518,8 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
                 rb_puts(b, "</span></a></td>");
             }
         }
-        rb_puts(b, "</tr>\n");
+        rb_puts(b, cur && !found ? "<td></td></tr>\n" : "</tr>\n");
     }
-    (void)idx;
     rb_puts(b, "</tbody></table></div>\n");
 }
 

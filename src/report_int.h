@@ -174,6 +174,9 @@ int rep_chart_build(const eval_result *r, const ms_result *const *ms, size_t nms
  * pc_malloc'd array of indexes into r->ms; group starts at (*starts)[g], g < *ngroups (a
  * group is one target in one region). NULL on OOM (or with nms 0). */
 size_t *rep_groups(const eval_result *r, size_t **starts, size_t *ngroups);
+/* The chart of group g of rep_groups (a target in a region). 0, or -1 on OOM. */
+int rep_chart_of_group(const eval_result *r, const size_t *idx, const size_t *starts, size_t g,
+                       arena *a, rep_chart *c);
 /* JSON "chart" object of one milestone (an extra of --format json). */
 void rep_json_chart(rbuf *b, const eval_result *r, const ms_result *m);
 

@@ -122,14 +122,25 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
         rb_puts(b, "| ");
         rep_md_str(b, ms->id);
         rb_puts(b, " |");
-        for (size_t g = 0; g < ng; g++)
-            for (size_t j = starts[g]; j < starts[g + 1]; j++)
+        const char *cur = NULL;   /* one cell per region, empty when it has no result */
+        int found = 0;
+        for (size_t g = 0; g < ng; g++) {
+            const char *reg = r->ms[idx[starts[g]]].region ? r->ms[idx[starts[g]]].region : "";
+            if (!cur || strcmp(cur, reg) != 0) {
+                if (cur && !found)
+                    rb_puts(b, "  |");
+                cur = reg;
+                found = 0;
+            }
+            for (size_t j = starts[g]; j < starts[g + 1] && !found; j++)
                 if (r->ms[idx[j]].ms == ms) {
+                    found = 1;
                     rb_putc(b, ' ');
                     status_md(b, r->ms[idx[j]].r.status, lang);
                     rb_puts(b, " |");
                 }
-        rb_putc(b, '\n');
+        }
+        rb_puts(b, cur && !found ? "  |\n" : "\n");
     }
 }
 
@@ -199,9 +210,7 @@ static int targets(rbuf *b, const eval_result *r, const size_t *idx, const size_
     if (ng == 0)
         rb_printf(b, "\n%s\n", rep_word(W_NONE, lang));
     const char *prev = NULL;
-    const ms_result *ms[64];
     for (size_t g = 0; g < ng && !b->err; g++) {
-        size_t n = starts[g + 1] - starts[g];
         const ms_result *m0 = &r->ms[idx[starts[g]]];
         if (nreg > 1 && (!prev || strcmp(prev, m0->region ? m0->region : "") != 0)) {
             rb_puts(b, "\n## ");
@@ -209,13 +218,9 @@ static int targets(rbuf *b, const eval_result *r, const size_t *idx, const size_
             rb_putc(b, '\n');
             prev = m0->region ? m0->region : "";
         }
-        if (n > 64)
-            n = 64;
-        for (size_t k = 0; k < n; k++)
-            ms[k] = &r->ms[idx[starts[g] + k]];
         arena *a = arena_new();
         rep_chart c;
-        if (!a || rep_chart_build(r, ms, n, a, &c) != 0) {
+        if (!a || rep_chart_of_group(r, idx, starts, g, a, &c) != 0) {
             arena_free(a);
             return -1;
         }

@@ -3,6 +3,7 @@
  * WCAG contrast, numbers rounded to the data's precision, and the data of a target's chart
  * (series, thresholds, required and projected paths). It computes no status. */
 #include "report_int.h"
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,6 +458,18 @@ static void json_point(rbuf *b, const rep_pt *p, int k)
     rb_putc(b, ']');
 }
 
+int rep_chart_of_group(const eval_result *r, const size_t *idx, const size_t *starts, size_t g,
+                       arena *a, rep_chart *c)
+{
+    size_t n = starts[g + 1] - starts[g];
+    const ms_result **ms = arena_alloc(a, (n ? n : 1) * sizeof *ms);
+    if (!ms)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        ms[k] = &r->ms[idx[starts[g] + k]];
+    return rep_chart_build(r, ms, n, a, c);
+}
+
 static void json_points(rbuf *b, const rep_pt *p, size_t n, int k)
 {
     rb_putc(b, '[');
@@ -475,6 +488,7 @@ void rep_json_chart(rbuf *b, const eval_result *r, const ms_result *m)
     if (!a || rep_chart_build(r, &m, 1, a, &c) != 0) {
         arena_free(a);
         b->err = 1;
+        errno = ENOMEM;
         return;
     }
     const rep_ms_path *p = &c.ms[0];
@@ -518,6 +532,9 @@ const char *rep_unit_people(const unit *u, report_lang lang, char *buf, size_t l
 static void qty_people(double v, int decimals, const unit *u, report_lang lang, char *buf, size_t len)
 {
     char num[64], ub[48];
+    int d = decimals_of(v);   /* a goal is shown as written: never rounded */
+    if (d > decimals && d <= 6)
+        decimals = d;
     rep_num(v, decimals, lang, num, sizeof num);
     const char *us = rep_unit_people(u, lang, ub, sizeof ub);
     snprintf(buf, len, "%s%s%s", num, *us && *us != '%' && strcmp(us, "‰") != 0 ? " " : "", us);

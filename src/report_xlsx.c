@@ -94,20 +94,14 @@ static int milestones(xw *x, const eval_result *r)
     char buf[256], ub[48];
     for (size_t g = 0; g < ng; g++) {
         arena *a = arena_new();
-        const ms_result *ms[64];
-        size_t n = starts[g + 1] - starts[g];
-        if (n > 64)
-            n = 64;
-        for (size_t k = 0; k < n; k++)
-            ms[k] = &r->ms[idx[starts[g] + k]];
         rep_chart c;
-        if (!a || rep_chart_build(r, ms, n, a, &c) != 0) {
+        if (!a || rep_chart_of_group(r, idx, starts, g, a, &c) != 0) {
             arena_free(a);
             pc_free(idx), pc_free(starts);
             return -1;
         }
-        for (size_t k = 0; k < n; k++, row++) {
-            const ms_result *m = ms[k];
+        for (size_t k = 0; k < c.nms; k++, row++) {
+            const ms_result *m = c.ms[k].m;
             const rep_ms_path *p = &c.ms[k];
             str(ws, row, 0, m->region);
             str(ws, row, 1, m->target && m->target->label ? m->target->label : rep_target_id(m));

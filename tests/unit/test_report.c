@@ -745,8 +745,10 @@ Test(report, markdown_content_and_escaping)
                         "1 ? no data, 1 ☐ broken\n"), "%s", s);
     /* two regions: the matrix first, then a section per region */
     cr_assert(strstr(s, "## Targets by region\n\n| Milestone | Bắc Giang | R\\|1 \\*x\\* \\<b\\> next |\n"
-                        "| --- | --- | --- |\n| CT4/2025 | ○ on track |\n"), "%s", s);
-    cr_assert(strstr(s, "| T3/2025 | ★ achieved |\n"), "%s", s);
+                        "| --- | --- | --- |\n| CT4/2025 | ○ on track |  |\n"), "%s", s);
+    /* a region without a milestone's result keeps its column: the cells stay aligned */
+    cr_assert(strstr(s, "| T3/2025 |  | ★ achieved |\n"), "%s", s);
+    cr_assert(strstr(s, "| T1/2025 | \\< 18.5‰ | 2025 |  | ? no data | Sở Y tế |\n"), "%s", s);
     cr_assert(strstr(s, "\n## R\\|1 \\*x\\* \\<b\\> next\n"), "%s", s);
     cr_assert(strstr(s, "\n## Bắc Giang\n\n### a\\|b (CT4)\n\nTỷ lệ suy dinh dưỡng thể thấp còi (tỷ\\_lệ)\n"), "%s", s);
     cr_assert(strstr(s, "| Milestone | Goal | Deadline | Latest value | Status | Lead |\n"
@@ -789,7 +791,7 @@ Test(report, html_content_and_escaping)
 {
     fx.meta.title = "<script>alert('x')</script> & \"more\"";
     fx.meta.authority = "UBND </style><script>x()</script>";
-    fx.ms[1].region = "<img src=x onerror=alert(1)>";
+    fx.ms[5].region = "<img src=x onerror=alert(1)>";   /* (results stay sorted by region) */
     fx.ct4.label = "Chỉ tiêu \x01 4\x7f";
     char *s = render_ok(&fx.r, FMT_HTML, NULL);
     cr_assert(strncmp(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", 60) == 0);
@@ -813,6 +815,9 @@ Test(report, html_content_and_escaping)
     cr_assert(strstr(s, "</svg>1</span>"), "%s", s);
     /* two regions: the matrix, then a section per region */
     cr_assert(strstr(s, "<table class=\"matrix\">"), "%s", s);
+    cr_assert(strstr(s, "<tr><th class=\"row\">T3/2025</th><td></td><td class=\"st-achieved\">"), "%s", s);
+    cr_assert(strstr(s, "<tr><th class=\"row\">T1/2025</th><td class=\"st-no_data\"><a href=\"#g1\">"), "%s", s);
+    cr_assert(strstr(s, "</span></a></td><td></td></tr>"), "%s", s);
     cr_assert(strstr(s, "<section class=\"region\">\n<h2>&lt;img src=x onerror=alert(1)&gt;</h2>"), "%s", s);
     /* a chart per target and region, with labels from the plan */
     cr_assert(strstr(s, "<svg class=\"ch\""), "%s", s);
