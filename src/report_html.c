@@ -25,6 +25,7 @@ static const char css[] =
     ".b{display:inline-flex;align-items:center;gap:.25em;font-weight:600;white-space:nowrap;"
     "border:1px solid currentColor;border-radius:.8em;padding:0 .45em;background:#fff}\n"
     "svg.i{width:1em;height:1em;fill:currentColor;flex:none}\n"
+    ".cnt{white-space:nowrap;display:inline-block;margin:0 .3em .15em 0}\n"
     ".bar{display:flex;width:100%;min-height:1.9em;border-radius:4px;overflow:hidden;margin:.4em 0}\n"
     ".bar span{display:flex;align-items:center;justify-content:center;gap:.2em;color:#fff;"
     "font-weight:700;min-width:2.6em;padding:0 .2em}\n"
@@ -42,7 +43,7 @@ static const char css[] =
     "figure{margin:.3em 0;break-inside:avoid}svg.ch{width:100%;height:auto;max-width:40em;display:block}\n"
     "svg.ch text{font-size:11px;fill:#333}\n"
     ".rs-late td.state,.rs-missing td.state{color:#a3141f;font-weight:600}\n"
-    "details{margin:.3em 0}summary{cursor:pointer}\n"
+    "details{margin:0}summary{cursor:pointer;color:#444c56;font-size:.9em}tr.fold td{border-top:0;padding-top:0}\n"
     ".alerts li{color:#a3141f}\n"
     "footer{margin-top:2em;color:#57606a;font-size:.85em}\n"
     "@media (max-width:40em){body{padding:.6em;font-size:14px}"
@@ -532,7 +533,7 @@ static void agencies(rbuf *b, const eval_result *r, report_lang lang)
         return;
     rb_printf(b, "<h2>%s</h2>\n<table class=\"rows agencies\"><thead><tr><th>%s</th><th>%s</th>"
                  "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
-              rep_word(W_AGENCIES, lang), rep_word(W_AGENCY, lang), rep_word(W_MILESTONES, lang),
+              rep_word(W_AGENCIES, lang), rep_word(W_AGENCY, lang), rep_word(W_MILESTONES_H, lang),
               rep_word(W_TASKS, lang), rep_word(W_REPORTS, lang));
     for (int i = 0; i < p->nagencies && !b->err; i++) {
         const agency *a = p->agencies[i];
@@ -548,12 +549,12 @@ static void agencies(rbuf *b, const eval_result *r, report_lang lang)
         td_open(b, rep_word(W_AGENCY, lang), NULL);
         agency_label(b, a);
         rb_puts(b, "</td>");
-        td_open(b, rep_word(W_MILESTONES, lang), NULL);
+        td_open(b, rep_word(W_MILESTONES_H, lang), NULL);
         for (int s = 0; c && s < ST__COUNT; s++)
-            if (c->counts[s]) {
-                rb_printf(b, "%d&nbsp;", c->counts[s]);
+            if (c->counts[s]) {   /* a count and its status never part at a line end */
+                rb_printf(b, "<span class=\"cnt\">%d&nbsp;", c->counts[s]);
                 badge(b, (pc_status)s, lang);
-                rb_puts(b, " ");
+                rb_puts(b, "</span> ");
             }
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_TASKS, lang), NULL);
@@ -639,14 +640,16 @@ static void calendar(rbuf *b, const eval_result *r, report_lang lang)
             agency_label(b, a);
         else
             esc(b, rep_word(W_ALL, lang));
-        rb_printf(b, "<details><summary>%s (%d)</summary>\n", rep_word(W_SHOW_ROWS, lang), n);
-        report_rows(b, r, a, lang);
-        rb_puts(b, "</details></td>");
+        rb_puts(b, "</td>");
         for (int k = 0; k < 5; k++) {
             td_open(b, rep_word(states[k], lang), "num");
             rb_printf(b, "%d</td>", rc[order[k]]);
         }
-        rb_puts(b, "</tr>\n");
+        /* the rows, folded, on a line of their own under the counts */
+        rb_printf(b, "</tr>\n<tr class=\"fold\"><td colspan=\"6\"><details><summary>%s (%d)</summary>\n",
+                  rep_word(W_SHOW_ROWS, lang), n);
+        report_rows(b, r, a, lang);
+        rb_puts(b, "</details></td></tr>\n");
     }
     rb_puts(b, "</tbody></table>\n");
 }

@@ -232,7 +232,7 @@ static int targets(rbuf *b, const eval_result *r, const size_t *idx, const size_
 
 static void agencies(rbuf *b, const eval_result *r, report_lang lang)
 {
-    static const rep_word_id heads[] = {W_AGENCY, W_MILESTONES, W_TASKS, W_REPORTS};
+    static const rep_word_id heads[] = {W_AGENCY, W_MILESTONES_H, W_TASKS, W_REPORTS};
     const pc_plan *p = r->plan;
     if (!p || p->nagencies == 0)
         return;

@@ -107,6 +107,7 @@ static const char *const words[W__N][2] = {
     [W_CHART_KEY] = {"How to read the charts", "Cách đọc biểu đồ"},
     [W_RATE_GOAL] = {"yearly change", "mức thay đổi hằng năm"},
     [W_DAYS] = {"days", "ngày"},
+    [W_MILESTONES_H] = {"Milestones", "Mốc chỉ tiêu"},
 };
 
 const char *rep_word(rep_word_id w, report_lang lang)

@@ -98,6 +98,13 @@ report() {   # report NAME LANG PLAN DATA [ARGS...]: write NAME.html, then check
 for seed in hai-duong-2716-2021 bac-giang-77-2024 hue-2023; do
   report "$seed" vi "$top_srcdir/rules/$seed.plan" "$top_srcdir/examples/$seed.csv"
 done
+# the largest seed report (35 targets) stays small enough to mail and open on a phone
+size=$(wc -c < "$work/hai-duong-2716-2021.html")
+if [ "$size" -ge 400000 ]; then
+  echo "html: the Hải Dương report is $size bytes, over 400 KB" >&2; fail=$((fail+1)); failed="$failed size"
+else
+  pass=$((pass+1)); echo "html: hai-duong-2716-2021: $size bytes"
+fi
 report quickstart-en en "$top_srcdir/examples/quickstart.plan" "$top_srcdir/examples/quickstart.csv" \
   --submissions "$top_srcdir/examples/quickstart-submissions.csv"
 report hostile-all-regions en "$here/hostile.plan" "$here/hostile.csv" --all-regions

@@ -754,7 +754,7 @@ Test(report, markdown_content_and_escaping)
     cr_assert(strstr(s, "| Milestone | Goal | Deadline | Latest value | Status | Lead |\n"
                         "| --- | --- | --- | --- | --- | --- |\n"), "%s", s);
     cr_assert(strstr(s, "| CT4/2025 | \\< 17% | 2025 | 18.0% (2023) | ○ on track | Sở Y tế |\n"), "%s", s);
-    cr_assert(strstr(s, "## Agencies\n\n| Agency | milestones | Tasks | Reports |\n"), "%s", s);
+    cr_assert(strstr(s, "## Agencies\n\n| Agency | Milestones | Tasks | Reports |\n"), "%s", s);
     cr_assert(strstr(s, "| Sở Y tế (DOH) | 1 ★ achieved, 1 ○ on track, 1 ▲ at risk, 1 ? no data | Lead: 0 | 1 (1 late, 0 missing) |\n"),
               "%s", s);
     cr_assert(strstr(s, "## Reporting calendar\n\n| Agency | on time | late | missing | due | upcoming |\n"
