@@ -236,9 +236,11 @@ static void polyline(rbuf *b, const rep_chart *c, const rep_pt *p, size_t n, con
 static void axes(rbuf *b, const rep_chart *c, const char *unit_txt, report_lang lang)
 {
     char num[64];
-    rb_printf(b, "<text x=\"2\" y=\"12\">%s: ", rep_word(W_UNIT, lang));
-    esc(b, *unit_txt ? unit_txt : "–");
-    rb_puts(b, "</text>");
+    if (*unit_txt) {   /* a count has no unit to name */
+        rb_printf(b, "<text x=\"2\" y=\"12\">%s: ", rep_word(W_UNIT, lang));
+        esc(b, unit_txt);
+        rb_puts(b, "</text>");
+    }
     int nsteps = (int)lround((c->y1 - c->y0) / c->step);
     for (int i = 0; i <= nsteps && i <= 20; i++) {
         double v = c->y0 + i * c->step, y = cy(c, v);
@@ -278,6 +280,8 @@ static void threshold(rbuf *b, const rep_chart *c, const rep_ms_path *p, int idx
         if ((int)k != idx && isfinite(t) && (t < p->threshold || (t == p->threshold && (int)k > idx)))
             below = 0;   /* another line lies lower: this label goes above its line */
     }
+    if (y - 5 < MT + 4)
+        below = 1;   /* (not over the unit at the top) */
     double ly = below && y + 14 < CH - MB - 2 ? y + 14 : y - 5;   /* (not under the axis) */
     if (cx(c, from) < (ML + CW - MR) / 2.0)
         rb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" style=\"fill:%s\">", cx(c, from) + 4, ly, col);
@@ -301,6 +305,12 @@ static void paths(rbuf *b, const rep_chart *c, const rep_ms_path *p, report_lang
                   rep_num(p->expected_now.value, c->decimals, lang, num, sizeof num));
         rb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#555\">%s</text>", x + 6, y + 14, num);
     }
+    for (int k = 0; p->m->r.broken && k < p->m->r.nbroken; k++)   /* the years that broke it */
+        for (size_t i = 0; i < c->n; i++)
+            if (c->series[i].year == p->m->r.broken[k])
+                rb_printf(b, "<path d=\"M%.1f %.1fl8 8m0 -8l-8 8\" stroke=\"%s\" stroke-width=\"2.5\"/>",
+                          cx(c, c->series[i].year) - 4, cy(c, c->series[i].value) - 4,
+                          look(p->m->r.status)->color);
     if (p->nprojected >= 2) {
         const char *col = look(p->m->r.status)->color;
         char attrs[96];

@@ -271,6 +271,8 @@ static void fill_ms_path(const ms_result *m, int as_of, arena *a, rep_ms_path *p
     int b = r->base_year, l = r->latest_year, d = m->ms->year;
     if (as_of >= d || !b || !l || l <= b || isnan(r->base_value))
         return;   /* deadline reached, or no trend: the threshold and the data say it all */
+    if (assess_satisfies(r->base_value, m->ms->cmp, p->threshold, m->ms->q.decimals))
+        return;   /* the baseline already meets the goal: there is no path to require */
     p->required = path(a, b, r->base_value, d, rep_required_at(r->base_value, b, p->threshold, d, d),
                        &p->nrequired);
     double now = rep_required_at(r->base_value, b, p->threshold, d, l);

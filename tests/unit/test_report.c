@@ -975,6 +975,23 @@ Test(report, chart_of_a_target)
     arena_free(a);
 }
 
+Test(report, chart_no_required_path_from_a_baseline_that_meets_the_goal)
+{
+    arena *a = arena_new();
+    ms_result m = fx.ms[5];   /* T3: obesity < 5% by 2025, baseline 6 (2020) */
+    const ms_result *ms[1] = {&m};
+    rep_chart c;
+    cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
+    cr_assert_eq(c.ms[0].nrequired, 6);
+    cr_assert(c.ms[0].has_expected_now);
+    m.r.base_value = 4.5;     /* already below 5 at the baseline: nothing to require */
+    cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
+    cr_assert_eq(c.ms[0].nrequired, 0);
+    cr_assert(!c.ms[0].has_expected_now);
+    cr_assert_float_eq(c.ms[0].threshold, 5, 1e-12);
+    arena_free(a);
+}
+
 Test(report, css_string_cannot_end)
 {
     char *buf = NULL;
