@@ -105,7 +105,6 @@ static const char *const words[W__N][2] = {
     [W_PAGE] = {"Page", "Trang"},
     [W_MADE_BY] = {"Made by plancheck", "Lập bằng plancheck"},
     [W_CHART_KEY] = {"How to read the charts", "Cách đọc biểu đồ"},
-    [W_RATE_GOAL] = {"yearly change", "mức thay đổi hằng năm"},
     [W_DAYS] = {"days", "ngày"},
     [W_MILESTONES_H] = {"Milestones", "Mốc chỉ tiêu"},
 };
@@ -252,6 +251,8 @@ static rep_pt *path(arena *a, int y0, double x0, int y1, double x1, size_t *n)
     return p;
 }
 
+/* The paths of one milestone, computed from its baseline, threshold and deadline (when the
+ * assessment results carry expected_now and the rate from now, this is where to read them). */
 static void fill_ms_path(const ms_result *m, int as_of, arena *a, rep_ms_path *p)
 {
     memset(p, 0, sizeof *p);

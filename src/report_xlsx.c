@@ -136,24 +136,43 @@ static int milestones(xw *x, const eval_result *r)
 static void agencies(xw *x, const eval_result *r)
 {
     report_lang L = x->lang;
-    const char *heads[ST__COUNT + 3];
+    enum { NC = ST__COUNT + 8 };
+    const char *heads[NC];
     heads[0] = "id";
     heads[1] = rep_word(W_AGENCY, L);
     for (int s = 0; s < ST__COUNT; s++)
         heads[2 + s] = rep_status_word((pc_status)s, L);
     heads[2 + ST__COUNT] = rep_word(W_TOTAL, L);
-    lxw_worksheet *ws = sheet(x, "Agencies", heads, ST__COUNT + 3);
+    heads[3 + ST__COUNT] = rep_word(W_TASKS, L);
+    heads[4 + ST__COUNT] = rep_word(W_WITH, L);
+    heads[5 + ST__COUNT] = rep_word(W_REPORTS, L);
+    heads[6 + ST__COUNT] = rep_word(W_LATE, L);
+    heads[7 + ST__COUNT] = rep_word(W_MISSING, L);
+    lxw_worksheet *ws = sheet(x, "Agencies", heads, NC);
     for (int s = 0; s < ST__COUNT; s++)
         worksheet_write_string(ws, 0, (lxw_col_t)(2 + s), heads[2 + s], x->st[s]);
     worksheet_set_column(ws, 1, 1, 40, NULL);
-    for (int i = 0; i < r->ncards; i++) {
-        const agency_card *c = &r->cards[i];
-        lxw_row_t row = (lxw_row_t)(i + 1);
-        str(ws, row, 0, c->agency ? c->agency->id.name : "");
-        str(ws, row, 1, c->agency ? c->agency->name : "");
+    const pc_plan *p = r->plan;
+    lxw_row_t row = 1;
+    for (int i = 0; p && i < p->nagencies; i++) {   /* every agency of the plan, in its order */
+        const agency *a = p->agencies[i];
+        const agency_card *c = rep_card_of(r, a);
+        int lead, with, rc[RS_MISSING + 1], nrep = 0;
+        rep_task_counts(p, a, &lead, &with);
+        rep_report_counts(r, a, rc);
+        for (int k = 0; k <= RS_MISSING; k++)
+            nrep += rc[k];
+        str(ws, row, 0, a->id.name);
+        str(ws, row, 1, a->name);
         for (int s = 0; s < ST__COUNT; s++)
-            worksheet_write_number(ws, row, (lxw_col_t)(2 + s), c->counts[s], NULL);
-        worksheet_write_number(ws, row, (lxw_col_t)(2 + ST__COUNT), c->total, NULL);
+            worksheet_write_number(ws, row, (lxw_col_t)(2 + s), c ? c->counts[s] : 0, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(2 + ST__COUNT), c ? c->total : 0, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(3 + ST__COUNT), lead, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(4 + ST__COUNT), with, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(5 + ST__COUNT), nrep, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(6 + ST__COUNT), rc[RS_LATE], NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(7 + ST__COUNT), rc[RS_MISSING], NULL);
+        row++;
     }
 }
 
