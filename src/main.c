@@ -238,6 +238,14 @@ static int cmd_eval(int argc, char **argv)
     eo.want_alerts = 1;
     report_options ro;
     memset(&ro, 0, sizeof ro);
+    /* the reports' language follows the locale (LC_ALL, LC_MESSAGES, LANG) unless --lang */
+    const char *loc = getenv("LC_ALL");
+    if (!loc || !*loc)
+        loc = getenv("LC_MESSAGES");
+    if (!loc || !*loc)
+        loc = getenv("LANG");
+    if (loc && strncmp(loc, "vi", 2) == 0)
+        ro.lang = LANG_VI;
     int fail_on[ST__COUNT] = {0}, have_fail_on = 0;
     enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR,
            O_LANG, O_BOM };
