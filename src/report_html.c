@@ -424,7 +424,7 @@ static void target_html(rbuf *b, const rep_chart *c, size_t gid, report_lang lan
     const target *t = c->target;
     const indicator *ind = c->ind;
     rb_printf(b, "<article class=\"target\" id=\"g%zu\">\n<h3>", gid);
-    esc(b, t && t->label ? t->label : ind && ind->name ? ind->name : ind ? ind->id.name : "");
+    esc(b, t ? rep_target_name(t) : ind && ind->name ? ind->name : ind ? ind->id.name : "");
     rb_puts(b, " <span class=\"id\">");
     esc(b, t ? t->gen_id : "");
     rb_puts(b, "</span></h3>\n<p class=\"sub\">");
@@ -505,8 +505,10 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
     for (int k = 0; p && k < p->nmilestones && !b->err; k++) {
         const milestone *ms = p->milestones[k];
         rb_puts(b, "<tr><th class=\"row\">");
+        esc(b, rep_target_name(ms->target));
+        rb_puts(b, " <small>");
         esc(b, ms->id);
-        rb_puts(b, "</th>");
+        rb_puts(b, "</small></th>");
         const char *cur = NULL;   /* one cell per region, empty when it has no result */
         int found = 0;
         for (size_t g = 0; g < ng; g++) {

@@ -195,6 +195,8 @@ void rep_css_str(rbuf *b, const char *s);
 const agency_card *rep_card_of(const eval_result *r, const agency *a);
 void rep_task_counts(const pc_plan *p, const agency *a, int *lead, int *with);
 void rep_report_counts(const eval_result *r, const agency *from, int *counts);   /* RS_MISSING+1 */
+/* The name people know a target by: its label, else its indicator's name, else its id. */
+const char *rep_target_name(const target *t);
 /* A text shape for each status (Markdown, terminals): "★", "○", "▲" … */
 const char *rep_status_glyph(pc_status s);
 /* A sparkline of values ("▁▃▅█"), min to max over the values; "" when fewer than two. */

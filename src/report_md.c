@@ -120,8 +120,10 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
     for (int k = 0; k < r->plan->nmilestones && !b->err; k++) {
         const milestone *ms = r->plan->milestones[k];
         rb_puts(b, "| ");
+        rep_md_str(b, rep_target_name(ms->target));
+        rb_puts(b, " (");
         rep_md_str(b, ms->id);
-        rb_puts(b, " |");
+        rb_puts(b, ") |");
         const char *cur = NULL;   /* one cell per region, empty when it has no result */
         int found = 0;
         for (size_t g = 0; g < ng; g++) {

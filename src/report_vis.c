@@ -664,6 +664,19 @@ void rep_report_counts(const eval_result *r, const agency *from, int *counts)
 }
 
 
+/* The name people know a target by: its label, else its indicator's name, else the id. */
+const char *rep_target_name(const target *t)
+{
+    if (!t)
+        return "";
+    if (t->label)
+        return t->label;
+    const indicator *ind = t->series.resolved;
+    if (ind && ind->name)
+        return ind->name;
+    return t->gen_id ? t->gen_id : "";
+}
+
 /* ---- text shapes ---- */
 
 const char *rep_status_glyph(pc_status s)
