@@ -161,7 +161,7 @@ static void header(rbuf *b, const eval_result *r, const report_options *opt)
 static void summary(rbuf *b, const eval_result *r, report_lang lang)
 {
     rb_printf(b, "<section class=\"summary\">\n<h2>%s</h2>\n<p>%zu %s</p>\n", rep_word(W_SUMMARY, lang),
-              r->nms, rep_word(W_MILESTONES, lang));
+              r->nms, rep_word(r->nms == 1 ? W_MILESTONE_1 : W_MILESTONES, lang));
     if (r->nms) {
         rb_puts(b, "<div class=\"bar\" aria-hidden=\"true\">");
         for (int s = 0; s < ST__COUNT; s++)
@@ -541,7 +541,7 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
 static void agencies(rbuf *b, const eval_result *r, report_lang lang)
 {
     const pc_plan *p = r->plan;
-    if (!p || p->nagencies == 0)
+    if (!p || !rep_any_agency_facts(r))
         return;
     rb_printf(b, "<h2>%s</h2>\n<table class=\"rows agencies\"><thead><tr><th>%s</th><th>%s</th>"
                  "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
@@ -549,36 +549,31 @@ static void agencies(rbuf *b, const eval_result *r, report_lang lang)
               rep_word(W_TASKS, lang), rep_word(W_REPORTS, lang));
     for (int i = 0; i < p->nagencies && !b->err; i++) {
         const agency *a = p->agencies[i];
-        const agency_card *c = rep_card_of(r, a);
-        int lead, with, rc[RS_MISSING + 1], nrep = 0;
-        rep_task_counts(p, a, &lead, &with);
-        rep_report_counts(r, a, rc);
-        for (int k = 0; k <= RS_MISSING; k++)
-            nrep += rc[k];
-        if ((!c || !c->total) && !lead && !with && !nrep)
+        rep_agency_fact f;
+        if (!rep_agency_facts(r, a, &f))
             continue;
         rb_puts(b, "<tr>");
         td_open(b, rep_word(W_AGENCY, lang), NULL);
         agency_label(b, a);
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_MILESTONES_H, lang), NULL);
-        for (int s = 0; c && s < ST__COUNT; s++)
-            if (c->counts[s]) {   /* a count and its status never part at a line end */
-                rb_printf(b, "<span class=\"cnt\">%d&nbsp;", c->counts[s]);
+        for (int s = 0; f.card && s < ST__COUNT; s++)
+            if (f.card->counts[s]) {   /* a count and its status never part at a line end */
+                rb_printf(b, "<span class=\"cnt\">%d&nbsp;", f.card->counts[s]);
                 badge(b, (pc_status)s, lang);
                 rb_puts(b, "</span> ");
             }
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_TASKS, lang), NULL);
-        rb_printf(b, "%s: %d", rep_word(W_LEAD, lang), lead);
-        if (with)
-            rb_printf(b, ", %s: %d", rep_word(W_WITH, lang), with);
+        rb_printf(b, "%s: %d", rep_word(W_LEAD, lang), f.lead);
+        if (f.with)
+            rb_printf(b, ", %s: %d", rep_word(W_WITH, lang), f.with);
         rb_puts(b, "</td>");
         td_open(b, rep_word(W_REPORTS, lang), NULL);
-        rb_printf(b, "%d", nrep);
-        if (rc[RS_LATE] || rc[RS_MISSING])
-            rb_printf(b, " (%d %s, %d %s)", rc[RS_LATE], rep_word(W_LATE, lang), rc[RS_MISSING],
-                      rep_word(W_MISSING, lang));
+        rb_printf(b, "%d", f.nreports);
+        if (f.reports[RS_LATE] || f.reports[RS_MISSING])
+            rb_printf(b, " (%d %s, %d %s)", f.reports[RS_LATE], rep_word(W_LATE, lang),
+                      f.reports[RS_MISSING], rep_word(W_MISSING, lang));
         rb_puts(b, "</td></tr>\n");
     }
     rb_puts(b, "</tbody></table>\n");

@@ -120,7 +120,7 @@ typedef enum {
     W_AGENCY, W_TASKS, W_REPORTS, W_CALENDAR, W_ON_TIME, W_LATE, W_MISSING, W_DUE, W_UPCOMING,
     W_SHOW_ROWS, W_PERIOD, W_TO, W_SUBMITTED, W_ALERTS, W_SERIES, W_REQUIRED, W_PROJECTED,
     W_EXPECTED_NOW, W_THRESHOLD, W_YEAR, W_UNIT, W_TOTAL, W_NONE, W_NOBODY, W_ALL, W_PAGE,
-    W_MADE_BY, W_CHART_KEY, W_DAYS, W_MILESTONES_H, W__N
+    W_MADE_BY, W_CHART_KEY, W_DAYS, W_MILESTONES_H, W_MILESTONE_1, W__N
 } rep_word_id;
 const char *rep_word(rep_word_id w, report_lang lang);
 const char *rep_method_name(method m, report_lang lang);
@@ -195,6 +195,14 @@ void rep_css_str(rbuf *b, const char *s);
 const agency_card *rep_card_of(const eval_result *r, const agency *a);
 void rep_task_counts(const pc_plan *p, const agency *a, int *lead, int *with);
 void rep_report_counts(const eval_result *r, const agency *from, int *counts);   /* RS_MISSING+1 */
+/* What the agency scorecard says of a: its card, tasks led and coordinated, reports by
+ * state; returns nonzero when there is anything to say. */
+typedef struct rep_agency_fact {
+    const agency_card *card;
+    int lead, with, reports[RS_MISSING + 1], nreports;
+} rep_agency_fact;
+int rep_agency_facts(const eval_result *r, const agency *a, rep_agency_fact *f);
+int rep_any_agency_facts(const eval_result *r);   /* for any agency of the plan */
 /* The name people know a target by: its label, else its indicator's name, else its id. */
 const char *rep_target_name(const target *t);
 /* A text shape for each status (Markdown, terminals): "★", "○", "▲" … */

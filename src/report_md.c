@@ -83,7 +83,8 @@ static void header(rbuf *b, const eval_result *r, const report_options *opt)
 
 static void summary(rbuf *b, const eval_result *r, report_lang lang)
 {
-    rb_printf(b, "\n## %s\n\n**%zu %s**", rep_word(W_SUMMARY, lang), r->nms, rep_word(W_MILESTONES, lang));
+    rb_printf(b, "\n## %s\n\n**%zu %s**", rep_word(W_SUMMARY, lang), r->nms,
+              rep_word(r->nms == 1 ? W_MILESTONE_1 : W_MILESTONES, lang));
     int first = 1;
     for (int s = 0; s < ST__COUNT; s++) {
         if (!r->counts[s])
@@ -236,38 +237,33 @@ static void agencies(rbuf *b, const eval_result *r, report_lang lang)
 {
     static const rep_word_id heads[] = {W_AGENCY, W_MILESTONES_H, W_TASKS, W_REPORTS};
     const pc_plan *p = r->plan;
-    if (!p || p->nagencies == 0)
+    if (!p || !rep_any_agency_facts(r))
         return;
     rb_printf(b, "\n## %s\n\n", rep_word(W_AGENCIES, lang));
     md_heads(b, heads, 4, lang);
     for (int i = 0; i < p->nagencies && !b->err; i++) {
         const agency *a = p->agencies[i];
-        const agency_card *c = rep_card_of(r, a);
-        int lead, with, rc[RS_MISSING + 1], nrep = 0;
-        rep_task_counts(p, a, &lead, &with);
-        rep_report_counts(r, a, rc);
-        for (int k = 0; k <= RS_MISSING; k++)
-            nrep += rc[k];
-        if ((!c || !c->total) && !lead && !with && !nrep)
+        rep_agency_fact f;
+        if (!rep_agency_facts(r, a, &f))
             continue;
         rb_puts(b, "| ");
         rep_md_str(b, a->name ? a->name : a->id.name);
         rb_puts(b, " (");
         rep_md_str(b, a->id.name);
         rb_puts(b, ") |");
-        for (int s = 0, first = 1; c && s < ST__COUNT; s++)
-            if (c->counts[s]) {
-                rb_printf(b, "%s%d ", first ? " " : ", ", c->counts[s]);
+        for (int s = 0, first = 1; f.card && s < ST__COUNT; s++)
+            if (f.card->counts[s]) {
+                rb_printf(b, "%s%d ", first ? " " : ", ", f.card->counts[s]);
                 status_md(b, (pc_status)s, lang);
                 first = 0;
             }
-        rb_printf(b, " | %s: %d", rep_word(W_LEAD, lang), lead);
-        if (with)
-            rb_printf(b, ", %s: %d", rep_word(W_WITH, lang), with);
-        rb_printf(b, " | %d", nrep);
-        if (rc[RS_LATE] || rc[RS_MISSING])
-            rb_printf(b, " (%d %s, %d %s)", rc[RS_LATE], rep_word(W_LATE, lang), rc[RS_MISSING],
-                      rep_word(W_MISSING, lang));
+        rb_printf(b, " | %s: %d", rep_word(W_LEAD, lang), f.lead);
+        if (f.with)
+            rb_printf(b, ", %s: %d", rep_word(W_WITH, lang), f.with);
+        rb_printf(b, " | %d", f.nreports);
+        if (f.reports[RS_LATE] || f.reports[RS_MISSING])
+            rb_printf(b, " (%d %s, %d %s)", f.reports[RS_LATE], rep_word(W_LATE, lang),
+                      f.reports[RS_MISSING], rep_word(W_MISSING, lang));
         rb_puts(b, " |\n");
     }
 }

@@ -107,6 +107,7 @@ static const char *const words[W__N][2] = {
     [W_CHART_KEY] = {"How to read the charts", "Cách đọc biểu đồ"},
     [W_DAYS] = {"days", "ngày"},
     [W_MILESTONES_H] = {"Milestones", "Mốc chỉ tiêu"},
+    [W_MILESTONE_1] = {"milestone", "mốc chỉ tiêu"},
 };
 
 const char *rep_word(rep_word_id w, report_lang lang)
@@ -663,6 +664,26 @@ void rep_report_counts(const eval_result *r, const agency *from, int *counts)
             counts[r->reports[i].state]++;
 }
 
+
+int rep_agency_facts(const eval_result *r, const agency *a, rep_agency_fact *f)
+{
+    f->card = rep_card_of(r, a);
+    rep_task_counts(r->plan, a, &f->lead, &f->with);
+    rep_report_counts(r, a, f->reports);
+    f->nreports = 0;
+    for (int k = 0; k <= RS_MISSING; k++)
+        f->nreports += f->reports[k];
+    return (f->card && f->card->total) || f->lead || f->with || f->nreports;
+}
+
+int rep_any_agency_facts(const eval_result *r)
+{
+    rep_agency_fact f;
+    for (int i = 0; r->plan && i < r->plan->nagencies; i++)
+        if (rep_agency_facts(r, r->plan->agencies[i], &f))
+            return 1;
+    return 0;
+}
 
 /* The name people know a target by: its label, else its indicator's name, else the id. */
 const char *rep_target_name(const target *t)

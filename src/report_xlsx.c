@@ -156,22 +156,19 @@ static void agencies(xw *x, const eval_result *r)
     lxw_row_t row = 1;
     for (int i = 0; p && i < p->nagencies; i++) {   /* every agency of the plan, in its order */
         const agency *a = p->agencies[i];
-        const agency_card *c = rep_card_of(r, a);
-        int lead, with, rc[RS_MISSING + 1], nrep = 0;
-        rep_task_counts(p, a, &lead, &with);
-        rep_report_counts(r, a, rc);
-        for (int k = 0; k <= RS_MISSING; k++)
-            nrep += rc[k];
+        rep_agency_fact f;
+        rep_agency_facts(r, a, &f);
+        const agency_card *c = f.card;
         str(ws, row, 0, a->id.name);
         str(ws, row, 1, a->name);
         for (int s = 0; s < ST__COUNT; s++)
             worksheet_write_number(ws, row, (lxw_col_t)(2 + s), c ? c->counts[s] : 0, NULL);
         worksheet_write_number(ws, row, (lxw_col_t)(2 + ST__COUNT), c ? c->total : 0, NULL);
-        worksheet_write_number(ws, row, (lxw_col_t)(3 + ST__COUNT), lead, NULL);
-        worksheet_write_number(ws, row, (lxw_col_t)(4 + ST__COUNT), with, NULL);
-        worksheet_write_number(ws, row, (lxw_col_t)(5 + ST__COUNT), nrep, NULL);
-        worksheet_write_number(ws, row, (lxw_col_t)(6 + ST__COUNT), rc[RS_LATE], NULL);
-        worksheet_write_number(ws, row, (lxw_col_t)(7 + ST__COUNT), rc[RS_MISSING], NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(3 + ST__COUNT), f.lead, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(4 + ST__COUNT), f.with, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(5 + ST__COUNT), f.nreports, NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(6 + ST__COUNT), f.reports[RS_LATE], NULL);
+        worksheet_write_number(ws, row, (lxw_col_t)(7 + ST__COUNT), f.reports[RS_MISSING], NULL);
         row++;
     }
 }
