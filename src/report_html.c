@@ -55,7 +55,7 @@ static const char css[] =
     "table.ms td:first-child{white-space:nowrap}\n"
     "@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}"
     "tr,figure,.bar{break-inside:avoid}a{color:inherit;text-decoration:none}"
-    ".scroll{overflow:visible}table{font-size:8.5pt}table.matrix{table-layout:fixed}svg.ch{max-width:15cm}}\n";
+    ".scroll{overflow:visible}table{font-size:8.5pt}table.matrix{table-layout:fixed}svg.ch{max-width:10.5cm}svg.ch text{font-size:14px}article.target{margin:.4em 0;padding:.4em .6em}}\n";
 
 static const rep_status_look *look(pc_status s) { return rep_look(s); }
 
@@ -92,7 +92,7 @@ static void style_sheet(rbuf *b, const eval_result *r, const report_options *opt
     rep_css_str(b, meta && meta->authority ? meta->authority : "");
     rb_puts(b, ";font:8pt sans-serif;color:#555}@bottom-right{content:");
     rep_css_str(b, rep_word(W_PAGE, lang));
-    rb_puts(b, " \" \" counter(page) \" / \" counter(pages);font-size:8pt;color:#555}"
+    rb_puts(b, " \" \" counter(page) \" / \" counter(pages);font:8pt sans-serif;color:#555}"
                "@bottom-left{content:");
     char asof[64];
     snprintf(asof, sizeof asof, "%s %d", rep_word(W_AS_OF, lang), r->as_of);
