@@ -233,15 +233,17 @@ double rep_required_at(double xb, int b, double v, int d, int y)
 }
 
 /* Points of x0·(x1/x0)^((y−y0)/(y1−y0)) for each year y0..y1 (geometric between two
- * values; a straight line when they differ in sign or one is zero). */
-static rep_pt *path(arena *a, int y0, double x0, int y1, double x1, size_t *n)
+ * values, as the projection x_L·(1 + r_a)^(y − L) is; a straight line when one of them is
+ * not positive). 0, or -1 on OOM; no points for a span of 0 or over 400 years. */
+static int path(arena *a, int y0, double x0, int y1, double x1, rep_pt **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
     if (y1 <= y0 || y1 - y0 > 400 || !isfinite(x0) || !isfinite(x1))
-        return NULL;
+        return 0;
     rep_pt *p = arena_alloc(a, sizeof *p * (size_t)(y1 - y0 + 1));
     if (!p)
-        return NULL;
+        return -1;
     int geo = x0 > 0 && x1 > 0;
     for (int y = y0; y <= y1; y++) {
         double f = (double)(y - y0) / (double)(y1 - y0);
@@ -249,41 +251,61 @@ static rep_pt *path(arena *a, int y0, double x0, int y1, double x1, size_t *n)
         p[*n].value = geo ? x0 * pow(x1 / x0, f) : x0 + (x1 - x0) * f;
         (*n)++;
     }
-    return p;
+    *out = p;
+    return 0;
+}
+
+/* The required path from the baseline b to the deadline d, a point a year, each by
+ * rep_required_at. 0, or -1 on OOM. */
+static int required_path(arena *a, double xb, int b, double v, int d, rep_pt **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (d <= b || d - b > 400)
+        return 0;
+    rep_pt *p = arena_alloc(a, sizeof *p * (size_t)(d - b + 1));
+    if (!p)
+        return -1;
+    for (int y = b; y <= d; y++)
+        p[(*n)++] = (rep_pt){y, rep_required_at(xb, b, v, d, y)};
+    *out = p;
+    return 0;
 }
 
 /* The paths of one milestone, computed from its baseline, threshold and deadline (when the
- * assessment results carry expected_now and the rate from now, this is where to read them). */
-static void fill_ms_path(const ms_result *m, int as_of, arena *a, rep_ms_path *p)
+ * assessment results carry expected_now and the rate from now, this is where to read
+ * them). 0, or -1 on OOM. */
+static int fill_ms_path(const ms_result *m, int as_of, arena *a, rep_ms_path *p)
 {
     memset(p, 0, sizeof *p);
     p->m = m;
     p->threshold = NAN;
     rep_kind k = rep_ms_kind(m);
     if (k == RK_RATE || !m->ms)
-        return;
+        return 0;
     p->threshold = m->ms->q.value;
     if (k == RK_MAINTAIN) {
         p->from = m->ms->win_from;
         p->to = m->ms->win_to;
-        return;
+        return 0;
     }
     p->year = m->ms->year;
     const assess_result *r = &m->r;
     int b = r->base_year, l = r->latest_year, d = m->ms->year;
     if (as_of >= d || !b || !l || l <= b || isnan(r->base_value))
-        return;   /* deadline reached, or no trend: the threshold and the data say it all */
+        return 0;   /* deadline reached, or no trend: the threshold and the data say it all */
     if (assess_satisfies(r->base_value, m->ms->cmp, p->threshold, m->ms->q.decimals))
-        return;   /* the baseline already meets the goal: there is no path to require */
-    p->required = path(a, b, r->base_value, d, rep_required_at(r->base_value, b, p->threshold, d, d),
-                       &p->nrequired);
+        return 0;   /* the baseline already meets the goal: there is no path to require */
+    if (required_path(a, r->base_value, b, p->threshold, d, &p->required, &p->nrequired) < 0)
+        return -1;
     double now = rep_required_at(r->base_value, b, p->threshold, d, l);
     if (isfinite(now)) {
         p->expected_now = (rep_pt){l, now};
         p->has_expected_now = 1;
     }
     if (isfinite(r->projected) && isfinite(r->latest_value))
-        p->projected = path(a, l, r->latest_value, d, r->projected, &p->nprojected);
+        return path(a, l, r->latest_value, d, r->projected, &p->projected, &p->nprojected);
+    return 0;
 }
 
 static void range_add(rep_chart *c, double v)
@@ -368,7 +390,8 @@ int rep_chart_build(const eval_result *r, const ms_result *const *ms, size_t nms
     int qdec = 0;
     for (size_t i = 0; i < nms; i++) {
         rep_ms_path *p = &c->ms[i];
-        fill_ms_path(ms[i], r->as_of, a, p);
+        if (fill_ms_path(ms[i], r->as_of, a, p) < 0)
+            return -1;
         range_add(c, p->threshold);
         year_add(c, p->year);
         year_add(c, p->from);
