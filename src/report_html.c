@@ -136,6 +136,15 @@ static void header(rbuf *b, const eval_result *r, const report_options *opt)
         esc(b, nreg ? first : meta->region);
     } else {
         rb_printf(b, "<dt>%s</dt><dd>%zu", rep_word(W_REGIONS, lang), nreg);
+        const char *prev = NULL;
+        for (size_t i = 0, k = 0; i < r->nms && nreg <= 12; i++) {   /* a few: by name */
+            const char *g = r->ms[i].region ? r->ms[i].region : "";
+            if (!prev || strcmp(prev, g) != 0) {
+                rb_puts(b, k++ ? ", " : ": ");
+                esc(b, g);
+            }
+            prev = g;
+        }
     }
     rb_puts(b, "</dd>\n");
     char d[24];
@@ -704,7 +713,8 @@ int report_html(FILE *f, const eval_result *r, const report_options *opt)
     }
     const plan_meta *meta = r->plan ? r->plan->meta : NULL;
     rb_printf(&b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<meta name=\"color-scheme\" content=\"light\">\n<title>",
               lang == LANG_VI ? "vi" : "en");
     esc(&b, meta && meta->id ? meta->id : "plancheck");
     if (meta && meta->title) {
