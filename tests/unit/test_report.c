@@ -11,6 +11,7 @@
 #include "mem.h"
 #include "report.h"
 #include "report_int.h"
+#include <zlib.h>
 
 /* ---- a hand-built plan and result ---- */
 
@@ -1022,7 +1023,43 @@ Test(report, csv_bom)
     free(plain);
 }
 
-Test(report, xlsx_is_a_zip_workbook)
+/* The text of one member of a zip file (local headers; deflated or stored), NUL-ended, or
+ * NULL. Enough to look into a workbook without an unzip program. */
+static char *zip_member(const unsigned char *z, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i + 30 <= len;) {
+        if (memcmp(z + i, "PK\x03\x04", 4) != 0)
+            return NULL;
+        unsigned how = z[i + 8] | z[i + 9] << 8;
+        size_t csize = z[i + 18] | z[i + 19] << 8 | (size_t)z[i + 20] << 16 | (size_t)z[i + 21] << 24;
+        size_t usize = z[i + 22] | z[i + 23] << 8 | (size_t)z[i + 24] << 16 | (size_t)z[i + 25] << 24;
+        size_t fl = z[i + 26] | z[i + 27] << 8, el = z[i + 28] | z[i + 29] << 8;
+        const unsigned char *data = z + i + 30 + fl + el;
+        if (fl == nl && memcmp(z + i + 30, name, nl) == 0) {
+            char *out = malloc(usize + 1);
+            if (how == 0) {
+                memcpy(out, data, usize);
+            } else {
+                z_stream st;
+                memset(&st, 0, sizeof st);
+                inflateInit2(&st, -MAX_WBITS);
+                st.next_in = (unsigned char *)data;
+                st.avail_in = (unsigned)csize;
+                st.next_out = (unsigned char *)out;
+                st.avail_out = (unsigned)usize;
+                inflate(&st, Z_FINISH);
+                inflateEnd(&st);
+            }
+            out[usize] = '\0';
+            return out;
+        }
+        i += 30 + fl + el + csize;
+    }
+    return NULL;
+}
+
+Test(report, xlsx_workbook)
 {
     report_options o = {.format = FMT_XLSX};
     char *buf = NULL;
@@ -1032,8 +1069,29 @@ Test(report, xlsx_is_a_zip_workbook)
     fclose(f);
     cr_assert_gt(len, 1000);
     cr_assert(memcmp(buf, "PK\x03\x04", 4) == 0);
-    /* the sheet names are stored uncompressed in the zip directory's file names */
-    cr_assert(memmem(buf, len, "xl/worksheets/sheet4.xml", 24));
+    const unsigned char *z = (const unsigned char *)buf;
+    char *wb = zip_member(z, len, "xl/workbook.xml");
+    cr_assert_not_null(wb);
+    cr_assert(strstr(wb, "<sheet name=\"Milestones\" sheetId=\"1\""), "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Agencies\""), "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Reports\""), "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Data used\""), "%s", wb);
+    char *ms = zip_member(z, len, "xl/worksheets/sheet1.xml");
+    cr_assert_not_null(ms);
+    cr_assert(strstr(ms, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"), "%s", ms);
+    cr_assert(strstr(ms, "<autoFilter ref=\"A1:R"), "%s", ms);
+    /* numbers as numbers: the threshold 17 of CT4/2025 (column F) and its latest value */
+    cr_assert(strstr(ms, "<c r=\"F2\"><v>17</v></c><c r=\"G2\" t=\"s\">"), "%s", ms);
+    cr_assert(strstr(ms, "<c r=\"F3\"><v>12</v></c>"), "%s", ms);
+    cr_assert(strstr(ms, "<c r=\"L2\" s=\"2\"><v>18</v></c>"), "%s", ms);   /* shown with one decimal */
+    /* the status cells have a style of their own (a fill in the status colour) */
+    char *st = zip_member(z, len, "xl/styles.xml");
+    cr_assert_not_null(st);
+    cr_assert(strstr(st, "<fgColor rgb=\"FF0B5CAD\"/>"), "%s", st);   /* on track */
+    char *strs = zip_member(z, len, "xl/sharedStrings.xml");
+    cr_assert(strstr(strs, "<t>on track</t>"), "%s", strs);
+    cr_assert(strstr(strs, "Sở Y tế"), "%s", strs);
+    free(wb), free(ms), free(st), free(strs);
     free(buf);
 }
 
