@@ -464,6 +464,10 @@ void rep_md_str(rbuf *b, const char *s)
             rb_put(b, s + start, i - start);
             rb_putc(b, ' ');
             start = i + 1;
+        } else if ((unsigned char)c < 0x20 || c == 0x7F) {   /* never a raw control byte */
+            rb_put(b, s + start, i - start);
+            rb_puts(b, "\xEF\xBF\xBD");
+            start = i + 1;
         } else if (strchr("\\`*_[]<>|#~&!", c)) {
             rb_put(b, s + start, i - start);
             rb_putc(b, '\\');

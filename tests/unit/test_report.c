@@ -737,7 +737,13 @@ Test(report, markdown_content_and_escaping)
     fx.ct4.label = "a|b";
     fx.stunting.id.name = "tỷ_lệ";
     fx.ms[5].region = "R|1 *x* <b>\nnext";   /* (results stay sorted by region) */
+    fx.doh.name = "Sở Y tế\x1b[31m";
     char *s = render_ok(&fx.r, FMT_MARKDOWN, NULL);
+    cr_assert_null(strchr(s, '\x1b'));
+    cr_assert(strstr(s, "Sở Y tế\xEF\xBF\xBD\\[31m"), "%s", s);
+    fx.doh.name = "Sở Y tế";
+    free(s);
+    s = render_ok(&fx.r, FMT_MARKDOWN, NULL);
     cr_assert(strncmp(s, "# Plan 77/KH-UBND\n\nKế hoạch thực hiện Chỉ thị 28-CT/TW\n", 60) == 0, "%s", s);
     cr_assert(strstr(s, "- Region"), "%s", s);
     cr_assert(strstr(s, "- Data up to: 2024\n"), "%s", s);
