@@ -37,6 +37,7 @@ static const char css[] =
     "table.matrix td,table.matrix th{text-align:center;padding:.2em}\n"
     "table.matrix th.row{text-align:left;font-weight:normal}table.matrix a{color:inherit;text-decoration:none}\n"
     "table.matrix td .w{display:block;font-size:.72em;font-weight:600}\n"
+    "table.overview a{color:inherit}table.overview td{padding:.15em .45em}\n"
     "article.target{border:1px solid #d0d7de;border-radius:6px;padding:.6em .8em;margin:.8em 0;"
     "break-inside:avoid;page-break-inside:avoid}\n"
     ".sub{margin:0 0 .3em;color:#444c56;font-size:.9em}\n"
@@ -488,7 +489,7 @@ static int targets(rbuf *b, const eval_result *r, const size_t *idx, const size_
     return 0;
 }
 
-/* With several regions: milestones down, regions across (a scorecard). */
+/* With several regions: milestones down, regions across (a scorecard like DHIS2's). */
 static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_t *starts, size_t ng,
                    report_lang lang)
 {
@@ -543,6 +544,40 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
         rb_puts(b, cur && !found ? "<td></td></tr>\n" : "</tr>\n");
     }
     rb_puts(b, "</tbody></table></div>\n");
+}
+
+/* With one region: every target on a line, its milestones' statuses beside it, each a
+ * link to the target's section. */
+static void overview(rbuf *b, const eval_result *r, const size_t *idx, const size_t *starts, size_t ng,
+                     report_lang lang)
+{
+    if (rep_nregions(r, NULL) != 1 || ng == 0)
+        return;
+    rb_printf(b, "<h2>%s</h2>\n<table class=\"rows overview\"><thead><tr><th>%s</th><th>%s</th></tr>"
+                 "</thead><tbody>\n",
+              rep_word(W_OVERVIEW, lang), rep_word(W_TARGET, lang), rep_word(W_MILESTONES_H, lang));
+    for (size_t g = 0; g < ng && !b->err; g++) {
+        const ms_result *m0 = &r->ms[idx[starts[g]]];
+        rb_puts(b, "<tr>");
+        td_open(b, rep_word(W_TARGET, lang), NULL);
+        rb_printf(b, "<a href=\"#g%zu\">", g);
+        esc(b, rep_target_name(m0->target));
+        rb_puts(b, "</a> <small>");
+        esc(b, rep_target_id(m0));
+        rb_puts(b, "</small></td>");
+        td_open(b, rep_word(W_MILESTONES_H, lang), NULL);
+        char dl[64];
+        for (size_t j = starts[g]; j < starts[g + 1]; j++) {
+            const ms_result *m = &r->ms[idx[j]];
+            rb_puts(b, "<span class=\"cnt\">");
+            esc(b, rep_deadline_people(m, lang, dl, sizeof dl));
+            rb_puts(b, "&nbsp;");
+            badge(b, m->r.status, lang);
+            rb_puts(b, "</span> ");
+        }
+        rb_puts(b, "</td></tr>\n");
+    }
+    rb_puts(b, "</tbody></table>\n");
 }
 
 /* ---- agencies and the reporting calendar ---- */
@@ -729,6 +764,7 @@ int report_html(FILE *f, const eval_result *r, const report_options *opt)
     summary(&b, r, lang);
     legend(&b, lang);
     matrix(&b, r, idx, starts, ng, lang);
+    overview(&b, r, idx, starts, ng, lang);
     int rc = targets(&b, r, idx, starts, ng, lang);
     if (rc == 0) {
         agencies(&b, r, lang);

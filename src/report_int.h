@@ -122,7 +122,7 @@ typedef enum {
     W_AGENCY, W_TASKS, W_REPORTS, W_CALENDAR, W_ON_TIME, W_LATE, W_MISSING, W_DUE, W_UPCOMING,
     W_SHOW_ROWS, W_PERIOD, W_TO, W_SUBMITTED, W_ALERTS, W_SERIES, W_REQUIRED, W_PROJECTED,
     W_EXPECTED_NOW, W_THRESHOLD, W_YEAR, W_UNIT, W_TOTAL, W_NONE, W_NOBODY, W_ALL, W_PAGE,
-    W_MADE_BY, W_CHART_KEY, W_DAYS, W_MILESTONES_H, W_MILESTONE_1, W__N
+    W_MADE_BY, W_CHART_KEY, W_DAYS, W_MILESTONES_H, W_MILESTONE_1, W_OVERVIEW, W__N
 } rep_word_id;
 const char *rep_word(rep_word_id w, report_lang lang);
 const char *rep_method_name(method m, report_lang lang);

@@ -147,6 +147,34 @@ static void matrix(rbuf *b, const eval_result *r, const size_t *idx, const size_
     }
 }
 
+/* With one region: every target on a line, its milestones' statuses beside it. */
+static void overview(rbuf *b, const eval_result *r, const size_t *idx, const size_t *starts, size_t ng,
+                     report_lang lang)
+{
+    static const rep_word_id heads[] = {W_TARGET, W_MILESTONES_H};
+    if (rep_nregions(r, NULL) != 1 || ng == 0)
+        return;
+    rb_printf(b, "\n## %s\n\n", rep_word(W_OVERVIEW, lang));
+    md_heads(b, heads, 2, lang);
+    char dl[64];
+    for (size_t g = 0; g < ng && !b->err; g++) {
+        const ms_result *m0 = &r->ms[idx[starts[g]]];
+        rb_puts(b, "| ");
+        rep_md_str(b, rep_target_name(m0->target));
+        rb_puts(b, " (");
+        rep_md_str(b, rep_target_id(m0));
+        rb_puts(b, ") |");
+        for (size_t j = starts[g]; j < starts[g + 1]; j++) {
+            const ms_result *m = &r->ms[idx[j]];
+            rb_puts(b, j > starts[g] ? "; " : " ");
+            rep_md_str(b, rep_deadline_people(m, lang, dl, sizeof dl));
+            rb_putc(b, ' ');
+            status_md(b, m->r.status, lang);
+        }
+        rb_puts(b, " |\n");
+    }
+}
+
 static void target_md(rbuf *b, const rep_chart *c, report_lang lang)
 {
     static const rep_word_id heads[] = {W_MILESTONE, W_GOAL, W_DEADLINE, W_LATEST, W_STATUS, W_LEAD};
@@ -377,6 +405,7 @@ int report_markdown(FILE *f, const eval_result *r, const report_options *opt)
     header(&b, r, opt);
     summary(&b, r, lang);
     matrix(&b, r, idx, starts, ng, lang);
+    overview(&b, r, idx, starts, ng, lang);
     int rc = targets(&b, r, idx, starts, ng, lang);
     if (rc == 0) {
         agencies(&b, r, lang);

@@ -108,6 +108,7 @@ static const char *const words[W__N][2] = {
     [W_DAYS] = {"days", "ngày"},
     [W_MILESTONES_H] = {"Milestones", "Mốc chỉ tiêu"},
     [W_MILESTONE_1] = {"milestone", "mốc chỉ tiêu"},
+    [W_OVERVIEW] = {"At a glance", "Tổng quan các chỉ tiêu"},
 };
 
 const char *rep_word(rep_word_id w, report_lang lang)

@@ -857,6 +857,11 @@ Test(report, html_a_chart_per_target_and_region)
     cr_assert(strstr(s, "CT4/2025: &lt; 17%</text>"), "%s", s);
     cr_assert(strstr(s, "<title>expected now: 18.0</title>"), "%s", s);
     cr_assert(strstr(s, "stroke-dasharray=\"1.5 3\""), "%s", s);
+    /* one region: the overview, a line per target linking to its section */
+    cr_assert(strstr(s, "<table class=\"rows overview\">"), "%s", s);
+    cr_assert(strstr(s, "<a href=\"#g0\">Chỉ tiêu 4</a> <small>CT4</small></td>"), "%s", s);
+    cr_assert(strstr(s, "<span class=\"cnt\">2025&nbsp;<span class=\"b st-on_track\">"), "%s", s);
+    cr_assert_null(strstr(s, "<table class=\"matrix\">"));
     free(s);
 }
 
