@@ -414,8 +414,8 @@ int rep_chart_build(const eval_result *r, const ms_result *const *ms, size_t nms
         double v[2] = {m0->r.base_value, m0->r.latest_value};
         c->decimals = rep_decimals(v, 2, qdec);
     }
-    if (c->decimals < qdec)
-        c->decimals = qdec;   /* "< 18.5" is shown with one decimal even over whole data */
+    /* (never more decimals than the data has, even beside a goal written "99.5": goals are
+     * shown as written, values as measured) */
     year_add(c, r->as_of);
     if (!c->x0)
         c->x0 = c->x1 = r->as_of ? r->as_of : 2020;

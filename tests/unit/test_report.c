@@ -996,6 +996,10 @@ Test(report, chart_no_required_path_from_a_baseline_that_meets_the_goal)
     cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
     cr_assert_eq(c.ms[0].nrequired, 6);
     cr_assert(c.ms[0].has_expected_now);
+    fx.t3_ms[0].q.decimals = 2;   /* a goal written "5.00" over whole-number data */
+    m.r.base_value = 6, m.r.latest_value = 4;
+    cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
+    cr_assert_eq(c.decimals, 0);   /* values keep the data's precision, not the goal's */
     m.r.base_value = 4.5;     /* already below 5 at the baseline: nothing to require */
     cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
     cr_assert_eq(c.ms[0].nrequired, 0);
