@@ -45,7 +45,9 @@ static void perr(parse_state *ps, const pc_loc *loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static decl *mk_decl(parse_state *ps, decl_kind k, const pc_loc *loc);
 static expr *mk_expr(parse_state *ps, expr_kind k, const pc_loc *loc);
-static expr *mk_bin(parse_state *ps, bin_op op, expr *l, expr *r, const pc_loc *loc);
+static expr *mk_bin(parse_state *ps, bin_op op, expr *l, expr *r, const pc_loc *loc, const pc_loc *op_loc);
+static expr *deepen(parse_state *ps, expr *e, const expr *a, const expr *b, const pc_loc *at);
+static const expr *call_deepest(const expr *e);
 static name_ref mk_name(const char *s, const pc_loc *loc);
 static quantity mk_quantity(parse_state *ps, const char *num, const pc_loc *loc, unit_kind k, const char *per, const pc_loc *per_loc);
 static int mk_year(parse_state *ps, const char *num, const pc_loc *loc);
@@ -472,28 +474,31 @@ expr
     | IDENT '(' ')'          { $$ = mk_expr(ps, EX_CALL, &@$); if ($$) $$->as.call.fn = mk_name($1, &@1); }
     | IDENT '(' args ')'     { $$ = mk_expr(ps, EX_CALL, &@$);
                                if ($$) { $$->as.call.fn = mk_name($1, &@1); $$->as.call.nargs = $3.n;
-                                 $$->as.call.args = (expr **)plist_array(ps, &$3); } }
+                                 $$->as.call.args = (expr **)plist_array(ps, &$3); }
+                               $$ = deepen(ps, $$, $$ ? call_deepest($$) : NULL, NULL, &@1); }
     | BASELINE '(' args ')'  { /* 'baseline' is also the plan's keyword; here it is the function */
                                $$ = mk_expr(ps, EX_CALL, &@$);
                                if ($$) { $$->as.call.fn = mk_name("baseline", &@1); $$->as.call.nargs = $3.n;
-                                 $$->as.call.args = (expr **)plist_array(ps, &$3); } }
+                                 $$->as.call.args = (expr **)plist_array(ps, &$3); }
+                               $$ = deepen(ps, $$, $$ ? call_deepest($$) : NULL, NULL, &@1); }
     | '(' expr ')'           { $$ = $2; }
-    | expr '@' expr          { $$ = mk_expr(ps, EX_AT, &@$); if ($$) { $$->as.at.series = $1; $$->as.at.year = $3; } }
-    | '-' expr %prec UMINUS  { $$ = mk_expr(ps, EX_NEG, &@$); if ($$) $$->as.operand = $2; }
-    | NOT expr               { $$ = mk_expr(ps, EX_NOT, &@$); if ($$) $$->as.operand = $2; }
-    | expr '+' expr          { $$ = mk_bin(ps, OP_ADD, $1, $3, &@$); }
-    | expr '-' expr          { $$ = mk_bin(ps, OP_SUB, $1, $3, &@$); }
-    | expr '*' expr          { $$ = mk_bin(ps, OP_MUL, $1, $3, &@$); }
-    | expr '/' expr          { $$ = mk_bin(ps, OP_DIV, $1, $3, &@$); }
-    | expr '<' expr          { $$ = mk_bin(ps, OP_LT, $1, $3, &@$); }
-    | expr LE expr           { $$ = mk_bin(ps, OP_LE, $1, $3, &@$); }
-    | expr '>' expr          { $$ = mk_bin(ps, OP_GT, $1, $3, &@$); }
-    | expr GE expr           { $$ = mk_bin(ps, OP_GE, $1, $3, &@$); }
-    | expr '=' expr          { $$ = mk_bin(ps, OP_EQ, $1, $3, &@$); }
-    | expr EQEQ expr         { $$ = mk_bin(ps, OP_EQ, $1, $3, &@$); }
-    | expr NE expr           { $$ = mk_bin(ps, OP_NE, $1, $3, &@$); }
-    | expr AND expr          { $$ = mk_bin(ps, OP_AND, $1, $3, &@$); }
-    | expr OR expr           { $$ = mk_bin(ps, OP_OR, $1, $3, &@$); }
+    | expr '@' expr          { $$ = mk_expr(ps, EX_AT, &@$); if ($$) { $$->as.at.series = $1; $$->as.at.year = $3; }
+                               $$ = deepen(ps, $$, $1, $3, &@2); }
+    | '-' expr %prec UMINUS  { $$ = mk_expr(ps, EX_NEG, &@$); if ($$) $$->as.operand = $2; $$ = deepen(ps, $$, $2, NULL, &@1); }
+    | NOT expr               { $$ = mk_expr(ps, EX_NOT, &@$); if ($$) $$->as.operand = $2; $$ = deepen(ps, $$, $2, NULL, &@1); }
+    | expr '+' expr          { $$ = mk_bin(ps, OP_ADD, $1, $3, &@$, &@2); }
+    | expr '-' expr          { $$ = mk_bin(ps, OP_SUB, $1, $3, &@$, &@2); }
+    | expr '*' expr          { $$ = mk_bin(ps, OP_MUL, $1, $3, &@$, &@2); }
+    | expr '/' expr          { $$ = mk_bin(ps, OP_DIV, $1, $3, &@$, &@2); }
+    | expr '<' expr          { $$ = mk_bin(ps, OP_LT, $1, $3, &@$, &@2); }
+    | expr LE expr           { $$ = mk_bin(ps, OP_LE, $1, $3, &@$, &@2); }
+    | expr '>' expr          { $$ = mk_bin(ps, OP_GT, $1, $3, &@$, &@2); }
+    | expr GE expr           { $$ = mk_bin(ps, OP_GE, $1, $3, &@$, &@2); }
+    | expr '=' expr          { $$ = mk_bin(ps, OP_EQ, $1, $3, &@$, &@2); }
+    | expr EQEQ expr         { $$ = mk_bin(ps, OP_EQ, $1, $3, &@$, &@2); }
+    | expr NE expr           { $$ = mk_bin(ps, OP_NE, $1, $3, &@$, &@2); }
+    | expr AND expr          { $$ = mk_bin(ps, OP_AND, $1, $3, &@$, &@2); }
+    | expr OR expr           { $$ = mk_bin(ps, OP_OR, $1, $3, &@$, &@2); }
     ;
 
 args
@@ -570,12 +575,36 @@ static expr *mk_expr(parse_state *ps, expr_kind k, const pc_loc *loc)
     expr *e = new_node(ps, sizeof(expr));
     if (e) {
         e->kind = k;
+        e->depth = 1;
         e->loc = *loc;
     }
     return e;
 }
 
-static expr *mk_bin(parse_state *ps, bin_op op, expr *l, expr *r, const pc_loc *loc)
+/* Set e's depth from its children a and b; an expression that grows past the limit gets one
+ * error, at the operator (at) that crossed it. */
+static expr *deepen(parse_state *ps, expr *e, const expr *a, const expr *b, const pc_loc *at)
+{
+    if (!e)
+        return e;
+    int da = a ? a->depth : 0, db = b ? b->depth : 0;
+    e->depth = 1 + (da > db ? da : db);
+    if (e->depth == AST_MAX_EXPR_DEPTH + 1)
+        perr(ps, at, "this expression nests more than %d operators deep: split it into lets, "
+             "e.g. 'let part1 = a + b + c'", AST_MAX_EXPR_DEPTH);
+    return e;
+}
+
+static const expr *call_deepest(const expr *e)
+{
+    const expr *d = NULL;
+    for (int i = 0; i < e->as.call.nargs; i++)
+        if (e->as.call.args && e->as.call.args[i] && (!d || e->as.call.args[i]->depth > d->depth))
+            d = e->as.call.args[i];
+    return d;
+}
+
+static expr *mk_bin(parse_state *ps, bin_op op, expr *l, expr *r, const pc_loc *loc, const pc_loc *op_loc)
 {
     expr *e = mk_expr(ps, EX_BIN, loc);
     if (e) {
@@ -583,7 +612,7 @@ static expr *mk_bin(parse_state *ps, bin_op op, expr *l, expr *r, const pc_loc *
         e->as.bin.l = l;
         e->as.bin.r = r;
     }
-    return e;
+    return deepen(ps, e, l, r, op_loc);
 }
 
 static name_ref mk_name(const char *s, const pc_loc *loc)
@@ -900,6 +929,11 @@ ast_file *parse_text(const char *name, const char *text, size_t len, int line_of
     }
     memcpy(buf, text, len);
     buf[len] = buf[len + 1] = '\0';
+    /* a lone CR (old Mac text) ends a line as LF does: one byte for one, so every offset,
+     * line and column stays right, for the lexer and for the source lines of diagnostics */
+    for (char *cr = memchr(buf, '\r', len); cr; cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - buf)))
+        if (cr[1] != '\n')
+            *cr = '\n';
     f->arena = a;
     f->src.name = nm;
     f->src.text = buf;
@@ -919,7 +953,7 @@ ast_file *parse_text(const char *name, const char *text, size_t len, int line_of
     /* the lexer scans in place and needs a buffer of its own: yy_scan_buffer writes into it */
     char *scan = pc_malloc(len + 2);
     yyscan_t scanner;
-    if (!scan || lex_init(&ps, &scanner, (memcpy(scan, text, len), scan[len] = scan[len + 1] = '\0', scan), len + 2) != 0) {
+    if (!scan || lex_init(&ps, &scanner, (memcpy(scan, buf, len), scan[len] = scan[len + 1] = '\0', scan), len + 2) != 0) {
         pc_free(scan);
         arena_free(a);
         return NULL;

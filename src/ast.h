@@ -49,6 +49,16 @@ typedef struct date {
 } date;
 
 /* ---- expressions ---- */
+/* The deepest expression the parser accepts: a chain of 500 operators (a sum of 500 terms),
+ * as deep as its brackets may go. Every walker of the tree (fmt, the checker, the
+ * evaluator) may then recurse safely, with room to spare under AddressSanitizer. */
+#define AST_MAX_EXPR_DEPTH 500
+/* Through lets (a let's formula naming another let) the checker allows twice as deep. */
+#define AST_MAX_CHAIN_DEPTH (2 * AST_MAX_EXPR_DEPTH)
+/* An indicator declares at most 64 dimensions (ds_dimkey's limit; the checker says so). */
+#define AST_MAX_DIMS 64
+/* A derived indicator may use derived indicators 64 levels deep (the checker says so). */
+#define AST_MAX_DERIVED_DEPTH 64
 typedef enum {
     EX_NUM, EX_STR, EX_BOOL, EX_NA, EX_NAME, EX_SERIES, EX_BIN, EX_NOT, EX_NEG, EX_CALL, EX_AT
 } expr_kind;
@@ -62,6 +72,7 @@ typedef enum { REF_NONE, REF_LET, REF_INDICATOR, REF_TARGET, REF_AGENCY, REF_STA
 
 struct expr {
     expr_kind kind;
+    int depth;                             /* 1 for a leaf; the parser bounds it */
     pc_loc loc;
     ref_kind ref_kind;                     /* EX_NAME, EX_SERIES: set by resolve */
     void *ref;                             /* let_decl*, indicator*, target*, agency*; REF_STATUS: status+1 as intptr */

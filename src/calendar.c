@@ -473,6 +473,15 @@ static void apply_state(report_result *rr, date as_of, int have_log)
 
 #define LOG_ERR(...) do { diag_line(diags, DIAG_ERROR, name, line, 0, NULL, 0, __VA_ARGS__); nerr++; } while (0)
 
+/* Was the plan issued after date d (so that nothing under it can have been submitted on d)? */
+static int issued_after(const pc_plan *plan, date d)
+{
+    const plan_meta *m = plan->meta;
+    if (!m || !m->issued.year)
+        return 0;
+    return cal_date_cmp(d, mkdate(m->issued.year, m->issued.month ? m->issued.month : 1, m->issued.day ? m->issued.day : 1)) < 0;
+}
+
 static int read_log(const pc_plan *plan, const char *name, const char *text, size_t len,
                     report_result *res, rule_span *spans, diag_sink *diags)
 {
@@ -492,7 +501,7 @@ static int read_log(const pc_plan *plan, const char *name, const char *text, siz
         LOG_ERR("the submissions log is empty: it needs the header agency,report,period,submitted");
         return -1;
     }
-    int col[4] = {-1, -1, -1, -1};
+    int nhead = nf, col[4] = {-1, -1, -1, -1};
     static const char *const want[4] = {"agency", "report", "period", "submitted"};
     for (int i = 0; i < nf && i < 32; i++)
         for (int k = 0; k < 4; k++)
@@ -521,8 +530,11 @@ static int read_log(const pc_plan *plan, const char *name, const char *text, siz
         int need = col[0] > col[1] ? col[0] : col[1];
         need = need > col[2] ? need : col[2];
         need = need > col[3] ? need : col[3];
-        if (have <= need) {
-            LOG_ERR("expected at least %d fields, found %d", need + 1, nf);
+        if (have <= need || nf > nhead) {
+            if (nf > nhead)   /* columns shifted: a comma inside an unquoted field */
+                LOG_ERR("%d fields, but the header has %d: a comma inside a field needs quotes (\"...\")", nf, nhead);
+            else
+                LOG_ERR("expected at least %d fields, found %d", need + 1, nf);
             free_fields(f, have);
             if (nerr >= 100)
                 break;
@@ -563,6 +575,15 @@ static int read_log(const pc_plan *plan, const char *name, const char *text, siz
                 if (rr->from != ag)
                     continue;
                 sender = 1;
+                if (issued_after(plan, sub) || cal_date_cmp(sub, mkdate(rr->due.year - 1, rr->due.month, rr->due.day)) < 0) {
+                    char d[16];
+                    iso(rr->due, d, sizeof d);
+                    LOG_ERR("submitted %s, %s (%s, period %s, due %s): a typo in the date?", sub_s,
+                            issued_after(plan, sub) ? "before the plan was issued" : "more than a year before its deadline",
+                            rp->gen_id, rr->period, d);
+                    matched = 1;   /* reported: not counted, and no second message */
+                    continue;
+                }
                 if (!rr->submitted.year || cal_date_cmp(sub, rr->submitted) < 0)
                     rr->submitted = sub;
                 matched = 1;

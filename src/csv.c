@@ -7,6 +7,7 @@
 #endif
 #include "dataset.h"
 #include "diag.h"
+#include "fileio.h"
 #include "mem.h"
 #include "numfmt.h"
 #include "strmap.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -615,8 +617,43 @@ static int row_dimkey(chunk *c, const char *row, uint32_t row_line, const char *
     return bad ? -1 : 0;
 }
 
+/* Files joined together (cat a.csv b.csv): a byte-order mark at the start of a later row is
+ * skipped, and the header line again is skipped, each with a warning — never a silent drop
+ * (the row would have read as an unknown indicator). Returns 1 when the row is to be skipped. */
+static int joined_file_row(chunk *c, uint32_t row_line)
+{
+    const loader *L = c->L;
+    field *f0 = &c->f[0];
+    if (f0->len >= 3 && f0->p == f0->raw && memcmp(f0->p, "\xEF\xBB\xBF", 3) == 0) {
+        f0->raw += 3;
+        f0->p += 3;
+        f0->len -= 3;
+        if (f0->len >= 2 && f0->p[0] == '"' && f0->p[f0->len - 1] == '"' && !memchr(f0->p + 1, '"', f0->len - 2)) {
+            f0->p++;   /* "a quoted cell" after the mark */
+            f0->len -= 2;
+            f0->flags |= F_QUOTED;
+        }
+        diag_line(&c->diags, DIAG_WARNING, L->name, (int)row_line, 0, NULL, 0,
+                  "a byte-order mark starts this row (files joined together?): the mark is skipped");
+    }
+    const char *s, *y;
+    size_t n, yn;
+    cell(c, &c->f[L->col_ind], &s, &n);
+    cell(c, &c->f[L->col_year], &y, &yn);
+    if (n == strlen(L->colname[L->col_ind]) && strncasecmp(s, L->colname[L->col_ind], n) == 0 &&
+        yn == strlen(L->colname[L->col_year]) && strncasecmp(y, L->colname[L->col_year], yn) == 0) {
+        diag_line(&c->diags, DIAG_WARNING, L->name, (int)row_line, 0, NULL, 0,
+                  "the header line again (files joined together?): the row is skipped");
+        return 1;
+    }
+    return 0;
+}
+
 static void process_row(chunk *c, const char *row, uint32_t row_line)
 {
+    if (c->f[0].len && ((unsigned char)c->f[0].raw[0] == 0xEF || (c->f[0].raw[0] | 0x20) == (c->L->colname[0][0] | 0x20)) &&
+        joined_file_row(c, row_line))
+        return;
     const loader *L = c->L;
     const field *f = c->f;
     int bad = 0, ind_ok = 1;
@@ -1147,7 +1184,9 @@ static size_t emit_diags(diag_sink *out, const diag_sink *const *sinks, const ui
             k++;
         }
     qsort(refs, total, sizeof *refs, cmp_diag_ref);
-    size_t shown = total < MAX_ERRORS ? total : MAX_ERRORS;
+    size_t shown = total < MAX_ERRORS ? total : MAX_ERRORS, nerr = 0;
+    for (size_t i = 0; i < total; i++)
+        nerr += refs[i].d->level == DIAG_ERROR;   /* warnings (joined files) do not fail */
     for (size_t i = 0; i < shown; i++) {
         const diag *d = refs[i].d;
         int line = d->line ? d->line + (int)refs[i].offset : 0;
@@ -1163,7 +1202,7 @@ static size_t emit_diags(diag_sink *out, const diag_sink *const *sinks, const ui
         diag_line(out, DIAG_NOTE, name, line, 0, NULL, 0, "too many errors, stopping");
     }
     pc_free(refs);
-    return total;
+    return nerr;
 }
 
 /* Parse buf[0..len) (followed by PAD bytes: '\n', then zeros) into ds. */
@@ -1329,49 +1368,11 @@ int csv_load_mem(dataset *ds, const char *name, const char *text, size_t len,
     return csv_load_mem_ex(ds, name, text, len, spec, NULL, diags);
 }
 
-/* The whole of fd into a buffer with the PAD sentinel bytes; -1 with errno set. */
-static int read_all(int fd, char **out, size_t *outlen)
-{
-    size_t cap = 1 << 16, len = 0;
-    char *buf = pc_malloc(cap);
-    if (!buf) {
-        errno = ENOMEM;
-        return -1;
-    }
-    for (;;) {
-        if (cap - len < PAD) {
-            char *nb = cap < SIZE_MAX / 2 ? pc_realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                pc_free(buf);
-                errno = ENOMEM;
-                return -1;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + len, cap - len - PAD);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            pc_free(buf);
-            errno = e;
-            return -1;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    memset(buf + len, 0, PAD);
-    buf[len] = '\n';
-    *out = buf;
-    *outlen = len;
-    return 0;
-}
-
 int csv_load_ex(dataset *ds, const char *path, const ds_spec *spec, const csv_opts *opts,
                 diag_sink *diags)
 {
+    /* reading is fileio's: a regular file is mapped (guarded against being cut short while
+     * it is read), anything else (stdin, a pipe, a FIFO, <(...)) is read to its end */
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
     int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
@@ -1381,29 +1382,23 @@ int csv_load_ex(dataset *ds, const char *path, const ds_spec *spec, const csv_op
     }
     struct stat st;
     int rc;
+    fileio_mapping m;
     if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uint64_t)st.st_size < SIZE_MAX / 2) {
-        /* map the file over a reserved anonymous range PAD bytes longer, so that the bytes
-         * after it can hold the sentinels (private: the file itself is never written) */
-        size_t len = (size_t)st.st_size, pg = (size_t)sysconf(_SC_PAGESIZE);
-        size_t maplen = (len + PAD + pg - 1) / pg * pg;
-        char *res = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        char *buf = res == MAP_FAILED ? MAP_FAILED
-                    : mmap(res, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
-        if (buf != MAP_FAILED) {
-            close(fd);
-            buf[len] = '\n';
-            buf[len + 1] = '\0';
-            rc = load_buffer(ds, name, buf, len, 1, spec, opts, diags);
-            munmap(res, maplen);
-            return rc;
+        (uint64_t)st.st_size < SIZE_MAX / 2 && fileio_map(fd, (size_t)st.st_size, "\n", 2, PAD, &m) == 0) {
+        rc = load_buffer(ds, name, m.buf, m.len, 1, spec, opts, diags);
+        if (fileio_unmap(&m)) {
+            diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0,
+                      "the file changed while it was being read: its data was not used (read it again)");
+            rc = -1;
         }
-        if (res != MAP_FAILED)
-            munmap(res, maplen);
+        close(fd);
+        return rc;
     }
     char *buf;
     size_t len;
-    if (read_all(fd, &buf, &len) < 0) {
+    size_t hint = !is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                  (uint64_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size : 0;
+    if (fileio_read_fd(fd, hint, PAD, &buf, &len) < 0) {
         diag_line(diags, DIAG_ERROR, name, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
         if (!is_stdin)
             close(fd);
@@ -1411,6 +1406,7 @@ int csv_load_ex(dataset *ds, const char *path, const ds_spec *spec, const csv_op
     }
     if (!is_stdin)
         close(fd);
+    buf[len] = '\n';
     rc = load_buffer(ds, name, buf, len, 0, spec, opts, diags);
     pc_free(buf);
     return rc;

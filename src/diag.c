@@ -1,6 +1,7 @@
 /* diag.c — recording diagnostics into a sink and printing them in GCC's shape.
  * It must not decide what is an error (the stages do) nor exit. */
 #include "diag.h"
+#include "termsafe.h"
 #include "mem.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -190,17 +191,27 @@ static const char *level_color(diag_level lv)
 }
 
 /* Print one line of source with control bytes made visible as spaces. */
-static void put_source_line(FILE *f, const char *t)
+/* Columns the first cols code points of t take once control characters are escaped (as
+ * ts_fputs shows them), so that the caret stays under its token. */
+static int escaped_columns(const char *t, int cols)
 {
-    for (; *t; t++)
-        fputc((unsigned char)*t < 0x20 || *t == 0x7f ? ' ' : *t, f);
+    size_t i = 0, n = strlen(t);
+    for (int c = 0; c < cols && i < n; c++) {
+        size_t k = 1;
+        while (i + k < n && ((unsigned char)t[i + k] & 0xC0) == 0x80)
+            k++;
+        i += k;
+    }
+    return (int)ts_columns(t, i);
 }
 
 void diag_print_one(FILE *f, const diag *d, int color)
 {
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     if (d->file) {
-        fprintf(f, "%s%s:", bold, d->file);
+        fputs(bold, f);
+        ts_fputs(d->file, f);
+        fputc(':', f);
         if (d->line > 0)
             fprintf(f, "%d:", d->line);
         if (d->line > 0 && d->col > 0)
@@ -209,29 +220,96 @@ void diag_print_one(FILE *f, const diag *d, int color)
     } else {
         fprintf(f, "%splancheck:%s ", bold, reset);   /* no place in a file: the program speaks */
     }
-    fprintf(f, "%s%s:%s %s\n", color ? level_color(d->level) : "", level_name(d->level), reset,
-            d->msg ? d->msg : "(out of memory)");
+    fprintf(f, "%s%s:%s ", color ? level_color(d->level) : "", level_name(d->level), reset);
+    ts_fputs(d->msg ? d->msg : "(out of memory)", f);   /* names quoted from files: escaped */
+    fputc('\n', f);
     if (!d->line_text || d->col <= 0)
         return;
     fprintf(f, "%5d | ", d->line);
-    put_source_line(f, d->line_text);
+    ts_fputs(d->line_text, f);
     fputs("\n      | ", f);
     int shown = utf8_columns(d->line_text, strlen(d->line_text));
     int col = d->col > shown + 1 ? shown + 1 : d->col;
-    for (int i = 1; i < col; i++)
+    int end = d->end_col > shown ? shown : d->end_col;
+    int from = escaped_columns(d->line_text, col - 1), to = escaped_columns(d->line_text, end);
+    for (int i = 0; i < from; i++)
         fputc(' ', f);
     fputs(color ? level_color(d->level) : "", f);
     fputc('^', f);
-    int end = d->end_col > shown ? shown : d->end_col;
-    for (int i = col + 1; i <= end; i++)
+    for (int i = from + 1; i < to; i++)
         fputc('~', f);
     fprintf(f, "%s\n", reset);
 }
 
+/* At most this many errors, and this many warnings, of one file are printed (a file of
+ * random bytes or a generated plan must not flood the terminal); then one note says how
+ * many more there were. The notes that belong to a hidden diagnostic are hidden with it. */
+#define SHOW_PER_FILE 100
+
+typedef struct file_count {
+    const char *file;   /* NULL: diagnostics without a place */
+    int shown[2], hidden[2];
+} file_count;
+
+static file_count *count_for(file_count **tab, size_t *n, size_t *cap, const char *file)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*tab)[i].file == file || ((*tab)[i].file && file && strcmp((*tab)[i].file, file) == 0))
+            return &(*tab)[i];
+    if (PC_GROW(*tab, *cap, *n) < 0)
+        return NULL;
+    file_count *c = &(*tab)[(*n)++];
+    memset(c, 0, sizeof *c);
+    c->file = file;
+    return c;
+}
+
+static void print_hidden(FILE *f, const file_count *c, int color)
+{
+    char what[128];
+    int ne = c->hidden[DIAG_ERROR], nw = c->hidden[DIAG_WARNING];
+    if (ne && nw)
+        snprintf(what, sizeof what, "%d more error%s and %d more warning%s", ne, ne == 1 ? "" : "s", nw,
+                 nw == 1 ? "" : "s");
+    else
+        snprintf(what, sizeof what, "%d more %s%s", ne ? ne : nw, ne ? "error" : "warning", (ne ? ne : nw) == 1 ? "" : "s");
+    diag d;
+    memset(&d, 0, sizeof d);
+    d.level = DIAG_NOTE;
+    d.file = (char *)c->file;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s not shown (at most %d errors and %d warnings of a file are shown)", what,
+             SHOW_PER_FILE, SHOW_PER_FILE);
+    d.msg = msg;
+    diag_print_one(f, &d, color);
+}
+
 void diag_print(FILE *f, const diag_sink *s, int color)
 {
-    for (size_t i = 0; i < s->n; i++)
-        diag_print_one(f, &s->items[i], color);
+    file_count *tab = NULL;
+    size_t nt = 0, cap = 0;
+    int hiding = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const diag *d = &s->items[i];
+        if (d->level == DIAG_NOTE) {
+            if (!hiding)
+                diag_print_one(f, d, color);
+            continue;
+        }
+        file_count *c = count_for(&tab, &nt, &cap, d->file);
+        hiding = c && c->shown[d->level] >= SHOW_PER_FILE;
+        if (hiding) {
+            c->hidden[d->level]++;
+            continue;
+        }
+        if (c)
+            c->shown[d->level]++;
+        diag_print_one(f, d, color);
+    }
+    for (size_t i = 0; i < nt; i++)
+        if (tab[i].hidden[DIAG_ERROR] || tab[i].hidden[DIAG_WARNING])
+            print_hidden(f, &tab[i], color);
+    pc_free(tab);
     if (s->oom)
         fprintf(f, "%serror:%s out of memory while recording diagnostics\n",
                 color ? level_color(DIAG_ERROR) : "", color ? "\033[0m" : "");
@@ -256,13 +334,33 @@ static long code_points(const char *s, unsigned *out, size_t max)
     return (long)n;
 }
 
-/* Edit distance in code points (so that 'Hue' is one edit from 'Huế'). */
+/* A code point in lower case, for the letters names are written in: ASCII, Latin-1,
+ * Latin Extended-A and the Vietnamese letters (U+1EA0–U+1EF9), whose cases are pairs. */
+static unsigned fold_case(unsigned c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c + 32;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+        return c + 32;
+    if (((c >= 0x100 && c <= 0x137) || (c >= 0x1EA0 && c <= 0x1EF9)) && c % 2 == 0)
+        return c + 1;
+    if (c == 0x1A0 || c == 0x1AF)   /* Ơ, Ư */
+        return c + 1;
+    return c;
+}
+
+/* Edit distance in code points (so that 'Hue' is one edit from 'Huế'); letters that differ
+ * only in case are the same ('vnm' is 'VNM' typed in lower case). */
 static size_t edit_distance(const char *sa, const char *sb, size_t limit)
 {
     unsigned a[64], b[64];
     long na = code_points(sa, a, 64), nb = code_points(sb, b, 64);
     if (na < 0 || nb < 0)
         return limit + 1;
+    for (long i = 0; i < na; i++)
+        a[i] = fold_case(a[i]);
+    for (long i = 0; i < nb; i++)
+        b[i] = fold_case(b[i]);
     size_t la = (size_t)na, lb = (size_t)nb;
     if ((la > lb ? la - lb : lb - la) > limit)
         return limit + 1;

@@ -37,8 +37,9 @@
  *    a target with only a maintain milestone uses it. status(T, Y): the milestone with
  *    deadline Y; none is a runtime error (NA).
  *  - Alerts are evaluated for every alert × region in scope (alert order, then region);
- *    fired is 1, 0, or −1 when the condition is NA. A runtime error in an alert is
- *    reported once (for the first region) and makes eval_plan return −1.
+ *    fired is 1, 0, or −1 when the condition is NA. A runtime error in an alert (a year
+ *    from the data that is not whole, …) is a warning, once per alert, and that alert is
+ *    NA (−1): it never stops the report.
  *    eval_options.want_alerts is ignored (alerts are cheap: region-independent parts such as
  *    avg(s) are computed once per evaluation through the eval_cache).
  *  - Performance: per (milestone, region) nothing is allocated or looked up by string; a
@@ -85,7 +86,8 @@ struct src {
     size_t stamp;              /* region stamp of the filled view */
 };
 
-#define SRC_MAX_DEPTH 16
+/* The checker bounds how deep derived indicators nest and rejects cycles: a guard only. */
+#define SRC_MAX_DEPTH (AST_MAX_DERIVED_DEPTH + 1)
 
 static int dimkey_of(const series_ref *sel, const char *inherit, char *buf, size_t len)
 {
@@ -100,6 +102,19 @@ static int dimkey_of(const series_ref *sel, const char *inherit, char *buf, size
         vals[i] = sel->sels[i].value;
     }
     return ds_dimkey(dims, vals, (size_t)n, buf, len) < 0 ? -1 : 0;
+}
+
+/* The dimension key of a selector (or inherit when it has none) in arena a, as long as it
+ * needs to be; "\x1e" (matches nothing) past ds_dimkey's 64 dimensions. NULL: out of memory. */
+static const char *dimkey_dup(const series_ref *sel, const char *inherit, arena *a)
+{
+    size_t need = inherit ? strlen(inherit) + 1 : 1;
+    for (int i = 0; sel && i < sel->nsels; i++)
+        need += strlen(sel->sels[i].dim.name) + strlen(sel->sels[i].value) + 2;
+    char *buf = arena_alloc(a, need);
+    if (buf && dimkey_of(sel, inherit, buf, need) < 0)
+        strcpy(buf, "\x1e");
+    return buf;
 }
 
 static void collect_nodes(const expr *e, const expr **out, int *n, int cap)
@@ -171,10 +186,8 @@ static int src_build(src *s, const pc_plan *plan, const dataset *ds, const indic
     collect_nodes(ind->derived, s->comp_node, &n, s->ncomp);
     for (int i = 0; i < s->ncomp; i++) {
         const expr *e = s->comp_node[i];
-        char key[512];
-        if (dimkey_of(e->kind == EX_SERIES ? &e->as.series : NULL, dimkey, key, sizeof key) < 0)
-            key[0] = '\x1e';   /* too long to exist */
-        if (src_build(&s->comp[i], plan, ds, node_ind(e), key, a, depth + 1) < 0)
+        const char *key = dimkey_dup(e->kind == EX_SERIES ? &e->as.series : NULL, dimkey, a);
+        if (!key || src_build(&s->comp[i], plan, ds, node_ind(e), key, a, depth + 1) < 0)
             return -1;
     }
     return 0;
@@ -434,10 +447,8 @@ static int view_open(eval_env *env, const value *sv, uint32_t region, int year_m
     vw->a = arena_new();
     if (!vw->a)
         return -1;
-    char key[512];
-    if (dimkey_of(sv->series, NULL, key, sizeof key) < 0)
-        key[0] = '\x1e';
-    if (src_build(&vw->s, env->plan, env->ds, sv->ind, key, vw->a, 0) < 0 ||
+    const char *key = dimkey_dup(sv->series, NULL, vw->a);
+    if (!key || src_build(&vw->s, env->plan, env->ds, sv->ind, key, vw->a, 0) < 0 ||
         src_fill(&vw->s, env->ds, region, year_max, env) < 0) {
         src_release(&vw->s);
         arena_free(vw->a);
@@ -621,12 +632,10 @@ static value aggregate(eval_env *env, const expr *e, const char *fn, const value
     }
     arena *a = arena_new();
     src s;
-    char key[512];
     if (!a)
         return na();
-    if (dimkey_of(sv->series, NULL, key, sizeof key) < 0)
-        key[0] = '\x1e';
-    if (src_build(&s, env->plan, env->ds, sv->ind, key, a, 0) < 0) {
+    const char *key = dimkey_dup(sv->series, NULL, a);
+    if (!key || src_build(&s, env->plan, env->ds, sv->ind, key, a, 0) < 0) {
         arena_free(a);
         return na();
     }
@@ -854,7 +863,7 @@ value eval_expr(eval_env *env, const expr *e)
 {
     if (!e)
         return na();
-    if (env->depth > 200) {
+    if (env->depth > AST_MAX_CHAIN_DEPTH + 8) {   /* the checker bounds it: a guard only */
         rt_error(env, e, "expression nested too deeply (a let defined in terms of itself?)");
         return na();
     }
@@ -1148,8 +1157,25 @@ static int pick_regions(const pc_plan *plan, const dataset *ds, const eval_optio
     return 0;
 }
 
-/* Every alert x region in scope (alert order, then region) into out->alerts. 0, 1 a
- * runtime error (reported), -1 OOM. */
+/* An alert's runtime errors (scratch) become warnings in diags: the alert is NA there, and
+ * the report goes on. */
+static void alert_warnings(diag_sink *diags, diag_sink *scratch, const alert_decl *al, const char *region)
+{
+    for (size_t i = 0; diags && i < scratch->n; i++) {
+        const diag *d = &scratch->items[i];
+        size_t before = diags->n;
+        diag_line(diags, DIAG_WARNING, d->file, d->line, d->col, d->line_text, d->line_text ? strlen(d->line_text) : 0,
+                  "%s (alert \"%s\" in %s: not evaluated, shown as NA)", d->msg ? d->msg : "out of memory",
+                  al->message ? al->message : "", region ? region : "");
+        if (diags->n > before)
+            diags->items[diags->n - 1].end_col = d->end_col;
+    }
+    diag_clear(scratch);
+}
+
+/* Every alert x region in scope (alert order, then region) into out->alerts. A runtime
+ * error in an alert (a year from the data that is not whole, …) is a warning, once per
+ * alert, and the alert is NA: one alert never stops the report. 0, -1 OOM. */
 static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, const char **rnames,
                        const uint32_t *rids, size_t nreg, diag_sink *diags)
 {
@@ -1159,20 +1185,27 @@ static int eval_alerts(const pc_plan *plan, eval_result *out, eval_env *env, con
     out->alerts = arena_alloc(out->arena, sizeof *out->alerts * na_);
     if (!out->alerts)
         return -1;
-    int nerr0 = diags ? diags->nerrors : 0;
-    for (int a = 0; a < plan->nalerts; a++)
+    diag_sink scratch;
+    diag_init(&scratch);
+    for (int a = 0; a < plan->nalerts; a++) {
+        int warned = 0;
         for (size_t r = 0; r < nreg; r++) {
             alert_result *ar = &out->alerts[out->nalerts++];
             env->region = rids[r];
             env->region_name = rnames[r];
-            env->diags = r == 0 ? diags : NULL;
+            env->diags = &scratch;
             env->depth = 0;
             value v = eval_expr(env, plan->alerts[a]->when);
             ar->alert = plan->alerts[a];
             ar->region = rnames[r];
-            ar->fired = v.kind == V_BOOL ? v.boolean : -1;
+            ar->fired = v.kind == V_BOOL && !scratch.n ? v.boolean : -1;
+            if (scratch.n && !warned++)
+                alert_warnings(diags, &scratch, plan->alerts[a], rnames[r]);
+            diag_clear(&scratch);
         }
-    return diags && diags->nerrors > nerr0 ? 1 : 0;
+    }
+    diag_free(&scratch);
+    return 0;
 }
 
 /* ---- streaming: blocks of regions on worker threads, flushed in order ---- */
@@ -1184,7 +1217,7 @@ typedef struct stream_job {
     const ms_prep *prep;
     size_t nms;
     const src *srcs;         /* the prototypes (ind) and their dimension keys */
-    const char (*keys)[256];
+    const char *const *keys;
     size_t nsrcs;
     const char **rnames;
     const uint32_t *rids;
@@ -1450,7 +1483,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
     size_t nms = (size_t)plan->nmilestones;
     ms_prep *prep = pc_calloc(nms ? nms : 1, sizeof *prep);
     src *srcs = pc_calloc(nms ? nms : 1, sizeof *srcs);
-    char (*keys)[256] = pc_malloc(sizeof *keys * (nms ? nms : 1));
+    const char **keys = pc_malloc(sizeof *keys * (nms ? nms : 1));
     size_t nsrcs = 0;
     if (!work || !prep || !srcs || !keys)
         goto oom;
@@ -1501,9 +1534,9 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
                         p->co_cards[p->nco++] = card_of[i];
         }
         ms_input(plan, ms, as_of, &p->in);
-        char key[256];
-        if (dimkey_of(&t->series, NULL, key, sizeof key) < 0)
-            key[0] = '\x1e';
+        const char *key = dimkey_dup(&t->series, NULL, work);
+        if (!key)
+            goto oom;
         size_t k;
         for (k = 0; k < nsrcs; k++)
             if (srcs[k].ind == t->series.resolved && strcmp(keys[k], key) == 0)
@@ -1511,7 +1544,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
         if (k == nsrcs) {
             if (src_build(&srcs[k], plan, ds, t->series.resolved, key, work, 0) < 0)
                 goto oom;
-            memcpy(keys[k], key, sizeof key);
+            keys[k] = key;
             nsrcs++;
         }
         p->s = &srcs[k];
@@ -1547,7 +1580,7 @@ int eval_plan(const pc_plan *plan, const dataset *ds, const eval_options *opt,
             job.prep = prep;
             job.nms = nms;
             job.srcs = srcs;
-            job.keys = (const char (*)[256])keys;
+            job.keys = keys;
             job.nsrcs = nsrcs;
             job.rnames = rnames;
             job.rids = rids;
@@ -1667,51 +1700,54 @@ static int ind_index(const pc_plan *p, const indicator *ind)
     return -1;
 }
 
-static void walk_expr(spec_walk *w, const expr *e, int depth);
+static void walk_expr(spec_walk *w, const expr *e);
 
-static void use_ind(spec_walk *w, const indicator *ind, int depth)
+static void use_ind(spec_walk *w, const indicator *ind)
 {
     int i = ind ? ind_index(w->p, ind) : -1;
-    if (i < 0 || w->used[i] || depth > SRC_MAX_DEPTH)
+    if (i < 0 || w->used[i])   /* each indicator once: no depth limit needed, cycles stop here */
         return;
     w->used[i] = 1;
     if (ind->derived)
-        walk_expr(w, ind->derived, depth + 1);
+        walk_expr(w, ind->derived);
 }
 
-static void walk_expr(spec_walk *w, const expr *e, int depth)
+/* Recursion is bounded by the parser's limits (brackets, calls); operator chains and unary
+ * operators are followed by a loop, each let and indicator is walked once: no component is
+ * ever cut off, however long the formula. */
+static void walk_expr(spec_walk *w, const expr *e)
 {
-    if (!e || depth > 200)
-        return;
-    switch (e->kind) {
-    case EX_NAME:
-        if (e->ref_kind == REF_INDICATOR)
-            use_ind(w, e->ref, depth);
-        else if (e->ref_kind == REF_TARGET)
-            use_ind(w, ((const target *)e->ref)->series.resolved, depth);
-        else if (e->ref_kind == REF_LET)
-            for (int i = 0; i < w->p->nlets; i++)
-                if (w->p->lets[i] == e->ref && !w->let_seen[i]) {
-                    w->let_seen[i] = 1;
-                    walk_expr(w, w->p->lets[i]->value, depth + 1);
-                }
-        break;
-    case EX_SERIES: use_ind(w, e->as.series.resolved, depth); break;
-    case EX_BIN:
-        walk_expr(w, e->as.bin.l, depth + 1);
-        walk_expr(w, e->as.bin.r, depth + 1);
-        break;
-    case EX_NOT:
-    case EX_NEG: walk_expr(w, e->as.operand, depth + 1); break;
-    case EX_CALL:
-        for (int i = 0; i < e->as.call.nargs; i++)
-            walk_expr(w, e->as.call.args[i], depth + 1);
-        break;
-    case EX_AT:
-        walk_expr(w, e->as.at.series, depth + 1);
-        walk_expr(w, e->as.at.year, depth + 1);
-        break;
-    default: break;
+    while (e) {
+        switch (e->kind) {
+        case EX_NAME:
+            if (e->ref_kind == REF_INDICATOR)
+                use_ind(w, e->ref);
+            else if (e->ref_kind == REF_TARGET)
+                use_ind(w, ((const target *)e->ref)->series.resolved);
+            else if (e->ref_kind == REF_LET)
+                for (int i = 0; i < w->p->nlets; i++)
+                    if (w->p->lets[i] == e->ref && !w->let_seen[i]) {
+                        w->let_seen[i] = 1;
+                        walk_expr(w, w->p->lets[i]->value);
+                    }
+            return;
+        case EX_SERIES: use_ind(w, e->as.series.resolved); return;
+        case EX_BIN:
+            walk_expr(w, e->as.bin.r);
+            e = e->as.bin.l;
+            break;
+        case EX_NOT:
+        case EX_NEG: e = e->as.operand; break;
+        case EX_CALL:
+            for (int i = 0; i < e->as.call.nargs; i++)
+                walk_expr(w, e->as.call.args[i]);
+            return;
+        case EX_AT:
+            walk_expr(w, e->as.at.year);
+            e = e->as.at.series;
+            break;
+        default: return;
+        }
     }
 }
 
@@ -1745,14 +1781,14 @@ int eval_spec(const pc_plan *plan, ds_spec *spec, arena *a)
         return -1;
     }
     for (int i = 0; i < plan->ntargets; i++)
-        use_ind(&w, plan->targets[i]->series.resolved, 0);
+        use_ind(&w, plan->targets[i]->series.resolved);
     for (int i = 0; i < plan->nlets; i++)
         if (!w.let_seen[i]) {
             w.let_seen[i] = 1;
-            walk_expr(&w, plan->lets[i]->value, 0);
+            walk_expr(&w, plan->lets[i]->value);
         }
     for (int i = 0; i < plan->nalerts; i++)
-        walk_expr(&w, plan->alerts[i]->when, 0);
+        walk_expr(&w, plan->alerts[i]->when);
     size_t n = 0;
     for (int i = 0; i < plan->nindicators; i++)
         n += w.used[i] && !plan->indicators[i]->derived;

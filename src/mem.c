@@ -2,6 +2,7 @@
  * Owns no policy: callers decide what an allocation failure means for them. */
 #include "mem.h"
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,10 @@
 #include <malloc.h>
 #endif
 
-static long fail_after = -1;  /* -1: not yet read from the environment */
-static long alloc_count;
+/* Shared by every thread (the CSV loader and the evaluator run several): atomics, relaxed —
+ * the count only has to be exact, not ordered with anything else. */
+static atomic_long fail_after = -1;  /* -1: not yet read from the environment */
+static atomic_long alloc_count;
 
 static int should_fail(void)
 {
@@ -22,27 +25,29 @@ static int should_fail(void)
     /* Blocks of 1 MiB and more always get their own mapping: glibc's default threshold
      * rises to 32 MiB after the first big free, and then growing arrays live in the heap,
      * where realloc copies them (and faults every new page) instead of remapping them. */
-    static int tuned;
-    if (!tuned) {
-        tuned = 1;
+    static atomic_int tuned;
+    if (!atomic_load_explicit(&tuned, memory_order_relaxed) && !atomic_exchange(&tuned, 1))
         mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    }
 #endif
-    if (fail_after < 0) {
+    long fa = atomic_load_explicit(&fail_after, memory_order_relaxed);
+    if (fa < 0) {
         const char *e = getenv("PLANCHECK_FAIL_ALLOC");
-        fail_after = e ? strtol(e, NULL, 10) : 0;
+        long want = e ? strtol(e, NULL, 10) : 0;
+        long unset = -1;
+        atomic_compare_exchange_strong(&fail_after, &unset, want);
+        fa = atomic_load_explicit(&fail_after, memory_order_relaxed);
     }
-    alloc_count++;
-    return fail_after > 0 && alloc_count >= fail_after;
+    long n = atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed) + 1;
+    return fa > 0 && n >= fa;
 }
 
 void pc_mem_fail_after(long n)
 {
-    fail_after = n;
-    alloc_count = 0;
+    atomic_store(&fail_after, n);
+    atomic_store(&alloc_count, 0);
 }
 
-long pc_mem_count(void) { return alloc_count; }
+long pc_mem_count(void) { return atomic_load(&alloc_count); }
 
 /* Big blocks (national-scale rows, series, hash tables) ask for transparent huge pages:
  * their first touches then fault 2 MiB at a time instead of 4 KiB. On a virtual machine a

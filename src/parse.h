@@ -56,6 +56,18 @@ void ast_file_free(ast_file *f);
  * that needs more)? Used for continuation prompts. */
 int parse_incomplete(const char *text, size_t len);
 
+/* What one pass over an entry's lines tells without parsing (incomplete.c): open brackets,
+ * and whether the last token asks for more (an operator, ',', ':', 'and', …). The REPL keeps
+ * it line by line, so that a long unfinished entry is not parsed again at every line. */
+typedef struct entry_scan {
+    int depth;          /* ( [ { still open */
+    int wants_more;     /* the last token cannot end an entry */
+    int odd;            /* an unterminated string or a stray closing bracket: parse now */
+} entry_scan;
+void entry_scan_line(entry_scan *st, const char *line, size_t len);
+/* Surely unfinished: more lines are needed whatever they hold (barring an error earlier). */
+int entry_scan_unfinished(const entry_scan *st);
+
 /* Lexer entry points (grammar/lexer.l). */
 int lex_init(parse_state *ps, yyscan_t *scanner, char *buf, size_t len_with_two_nuls);
 void lex_destroy(yyscan_t scanner);

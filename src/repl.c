@@ -19,11 +19,13 @@
 #include "fmt.h"
 #include "mem.h"
 #include "numfmt.h"
+#include "termsafe.h"
 
 #define PROMPT "plancheck> "
 #define PROMPT_MORE "      ...> "
 #define REPL_SRC "<repl>"
 #define HISTORY_MAX 1000
+#define ENTRY_SMALL 4096    /* entries up to this size are parsed at every line */
 
 /* A what-if edit of the data (:set), re-applied whenever the data is loaded again. */
 typedef struct whatif {
@@ -41,6 +43,7 @@ typedef struct repl {
     int quit;
     int as_of;               /* 0: the latest year with data */
     char *region;            /* NULL: the default region (the plan's, or the only one) */
+    int all_regions;         /* --all-regions given (until :region chooses one) */
     whatif *edits;
     size_t nedits, edits_cap;
     char *history;           /* history file, NULL: none */
@@ -48,6 +51,8 @@ typedef struct repl {
     char *buf;
     size_t buf_len, buf_cap;
     int entry_line;
+    entry_scan scan;         /* what the entry's lines tell without parsing */
+    size_t parsed_len;       /* buf_len when the entry was last parsed */
     const char *cur_line;    /* the command line being run (for diagnostics) */
     /* readline's line handler hands its line over here */
     char *rl_line;
@@ -55,12 +60,57 @@ typedef struct repl {
     /* completion candidates (strings owned by the plan, the dataset or static tables) */
     const char **cands;
     size_t ncands, cands_cap, cand_next;
+    /* the file the plan was fully loaded from, or :save last wrote (NULL: none), as it was
+     * then; :save writes over no other existing file without :save! */
+    char *plan_path;
+    struct stat plan_st;
+    /* a plan file that failed to load at start: its text, written back by :save */
+    char *kept_text, *kept_path;
+    size_t kept_len;
+    int force;               /* the command was written with '!' (:save!) */
     /* sandbox (fuzzing): :load and :data read only these files, :save writes nothing */
     int sandbox;
     const char *sandbox_plan, *sandbox_data;
 } repl;
 
 /* ---- output helpers ---- */
+
+/* Everything the REPL prints on stdout goes through out(): control characters that plan
+ * strings and data cells carry (ESC, CR, C1 controls, bidi overrides) are escaped
+ * (termsafe.c); only the REPL's own line ends stay. Strings that may hold a newline of
+ * their own are escaped whole where they are printed (safe()). */
+static void put_stdout(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    fwrite(s, 1, n, stdout);
+}
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+    char sbuf[1024], *buf = sbuf;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(sbuf, sizeof sbuf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof sbuf) {
+        buf = pc_malloc((size_t)n + 1);
+        if (!buf)
+            return;
+        va_start(ap, fmt);
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    ts_write(buf, (size_t)n, 1, put_stdout, NULL);
+    if (buf != sbuf)
+        pc_free(buf);
+}
+
+/* A string from the plan or the data, every control character escaped (a newline too). */
+static const char *safe(const char *s, char *buf, size_t len) { return ts_str(s ? s : "", buf, len); }
+
 
 static void flush_diags(repl *r)
 {
@@ -414,6 +464,7 @@ static int ensure_result(repl *r)
     memset(&opt, 0, sizeof opt);
     opt.as_of = r->as_of;
     opt.region = r->region;
+    opt.all_regions = r->all_regions && !r->region;
     opt.want_alerts = 1;
     return session_evaluate(r->s, &opt);
 }
@@ -479,7 +530,8 @@ static void print_added(const ast_file *f)
         case D_ALERT: name = d->as.alert.message; break;
         default: break;
         }
-        printf("added %s%s%s\n", ast_decl_kind_str(d->kind), name ? " " : "", name ? name : "");
+        char nb[256];
+        out("added %s%s%s\n", ast_decl_kind_str(d->kind), name ? " " : "", name ? safe(name, nb, sizeof nb) : "");
     }
 }
 
@@ -496,16 +548,16 @@ static void print_series(repl *r, const value *v, uint32_t rid, const char *rnam
         return;
     }
     const unit *u = v->ind && v->ind->has_unit ? &v->ind->u : NULL;
-    printf("%s in %s", sb, rname);
+    out("%s in %s", sb, rname);
     if (u && u->kind != UNIT_BARE)
-        printf(" (%s)", ast_unit_str(u));
+        out(" (%s)", ast_unit_str(u));
     if (!y.n)
-        printf(": no data%s\n", as_of ? " up to the as-of year" : "");
+        out(": no data%s\n", as_of ? " up to the as-of year" : "");
     else {
-        printf(":");
+        out(":");
         for (size_t i = 0; i < y.n; i++)
-            printf("%s %d %s", i ? "," : "", y.years[i], fnum(nb, sizeof nb, y.values[i], -1));
-        printf("\n");
+            out("%s %d %s", i ? "," : "", y.years[i], fnum(nb, sizeof nb, y.values[i], -1));
+        out("\n");
     }
     arena_free(a);
 }
@@ -546,9 +598,9 @@ static void run_expr(repl *r, expr *e)
         if (v.kind == V_SERIES && v.ind)
             print_series(r, &v, rid, rname, env.as_of);
         else {
-            char buf[1024];
+            char buf[1024], sb[1024];
             eval_format_value(&v, buf, sizeof buf);
-            printf("%s\n", buf);
+            out("%s\n", safe(buf, sb, sizeof sb));
         }
     }
     arena_free(env.scratch);
@@ -643,9 +695,12 @@ static const command commands[] = {
      "  The value is in the indicator's unit (16.9 or 16.9% for a % indicator); NA removes\n"
      "  the value. The region is the one in use (:region). Files are never changed.\n"},
     {"unset", ":unset", cmd_unset, ":unset [SERIES [YEAR]]", "undo what-if edits (alone: all of them)", NULL},
-    {"save", ":save", cmd_save, ":save FILE", "write every declaration of the session in canonical layout",
+    {"save", ":save", cmd_save, ":save[!] FILE", "write every declaration of the session in canonical layout",
      "  The loaded file's declarations and the typed ones, as `plancheck fmt` lays them out;\n"
-     "  the file is replaced atomically.\n"},
+     "  the file is replaced atomically. :save writes a new file, or over the plan this\n"
+     "  session loaded fully (unchanged on disk since) or last saved; any other existing\n"
+     "  file needs :save! FILE. A plan that failed to load at start is kept as text:\n"
+     "  :save writes that text back, then the declarations you typed.\n"},
     {"quit", ":quit", cmd_quit, ":quit", "leave (Ctrl-D too)", NULL},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
@@ -769,8 +824,10 @@ static int sel_dimkey(const series_ref *sel, char *buf, size_t len)
         buf[0] = '\0';
         return 0;
     }
-    const char *dims[16], *vals[16];
-    int n = sel->nsels < 16 ? sel->nsels : 16;
+    const char *dims[AST_MAX_DIMS], *vals[AST_MAX_DIMS];
+    int n = sel->nsels;
+    if (n > AST_MAX_DIMS)
+        return -1;   /* never a key of fewer dimensions than written */
     for (int i = 0; i < n; i++) {
         dims[i] = sel->sels[i].dim.name;
         vals[i] = sel->sels[i].value;
@@ -786,9 +843,9 @@ static void cmd_help(repl *r, const char *arg, size_t argoff)
         const char *w = word[0] == ':' ? word + 1 : word;
         for (size_t i = 0; i < ncommands; i++)
             if (strcmp(commands[i].name, w) == 0) {
-                printf("%s\n  %s\n", commands[i].usage, commands[i].summary);
+                out("%s\n  %s\n", commands[i].usage, commands[i].summary);
                 if (commands[i].detail)
-                    printf("%s", commands[i].detail);
+                    out("%s", commands[i].detail);
                 return;
             }
         const char *names[32];
@@ -802,15 +859,60 @@ static void cmd_help(repl *r, const char *arg, size_t argoff)
             cmd_error(r, col_of(r, off), col_of(r, off + strlen(word)) - 1, "no command ':%s'; :help lists them", w);
         return;
     }
-    printf("Type a declaration to add it to the plan, or an expression to evaluate it:\n"
+    out("Type a declaration to add it to the plan, or an expression to evaluate it:\n"
            "  agency DOH \"Sở Y tế\"\n"
            "  target CT9: stunting < 15%% by 2030\n"
            "  latest(stunting) - 17%%\n"
            "An entry goes on over several lines while a bracket is open or it is unfinished.\n"
            "Commands:\n");
     for (size_t i = 0; i < ncommands; i++)
-        printf("  %-28s %s\n", commands[i].usage, commands[i].summary);
-    printf("Tab completes commands, keywords and names; Ctrl-C drops the line; Ctrl-D quits.\n");
+        out("  %-28s %s\n", commands[i].usage, commands[i].summary);
+    out("Tab completes commands, keywords and names; Ctrl-C drops the line; Ctrl-D quits.\n");
+}
+
+/* Which files :save may write over: a new one, the plan loaded fully (as it was then), or
+ * the last file :save wrote. */
+static void remember_file(repl *r, const char *path)
+{
+    pc_free(r->plan_path);
+    r->plan_path = xstrdup(path);
+    if (!r->plan_path || stat(path, &r->plan_st) != 0)
+        memset(&r->plan_st, 0, sizeof r->plan_st);
+}
+
+static void drop_kept(repl *r)
+{
+    pc_free(r->kept_text);
+    pc_free(r->kept_path);
+    r->kept_text = r->kept_path = NULL;
+    r->kept_len = 0;
+}
+
+/* A plan file that failed to load at start: keep its text for :save, and say so. */
+static void keep_failed_plan(repl *r, const char *path)
+{
+    char *text = NULL, err[256];
+    size_t len = 0;
+    if (fileio_read(path, &text, &len, err, sizeof err) != 0)
+        return;   /* unreadable: there is nothing to keep, or to lose */
+    drop_kept(r);
+    r->kept_text = text;
+    r->kept_len = len;
+    r->kept_path = xstrdup(path);
+    diag_line(&r->s->diags, DIAG_NOTE, path, 0, 0, NULL, 0,
+              "not loaded: the session starts from an empty plan; the file's text is kept, and "
+              ":save NEW.plan writes it back followed by what you type. Fix the errors and :load %s", path);
+}
+
+/* The plan the REPL starts with: remembered for :save when it loads, its text kept when not. */
+static int load_start_plan(repl *r, const char *path)
+{
+    if (pc_load_plan(r->s, path) != 0) {
+        keep_failed_plan(r, path);
+        return -1;
+    }
+    remember_file(r, path);
+    return 0;
 }
 
 /* Replace the session's plan by the files'. On errors nothing changes. */
@@ -844,13 +946,13 @@ static int load_plan_file(repl *r, const char *path)
     pc_free(old);
     resolve_free(oldplan);
     if (typed)
-        printf("note: %d typed declaration%s dropped\n", typed, typed == 1 ? " was" : "s were");
+        out("note: %d typed declaration%s dropped\n", typed, typed == 1 ? " was" : "s were");
     return 0;
 }
 
 static void print_plan_summary(const pc_plan *p, const char *path)
 {
-    printf("%s: %d target%s, %d milestone%s, %d agenc%s, %d indicator%s\n", path, p->ntargets,
+    out("%s: %d target%s, %d milestone%s, %d agenc%s, %d indicator%s\n", path, p->ntargets,
            p->ntargets == 1 ? "" : "s", p->nmilestones, p->nmilestones == 1 ? "" : "s", p->nagencies,
            p->nagencies == 1 ? "y" : "ies", p->nindicators, p->nindicators == 1 ? "" : "s");
 }
@@ -859,12 +961,12 @@ static void print_data_summary(const dataset *ds, const char *path)
 {
     const ds_stats *st = ds_get_stats(ds);
     size_t nr = ds_nregions(ds);
-    printf("%s: %zu row%s kept", path, st->kept, st->kept == 1 ? "" : "s");
+    out("%s: %zu row%s kept", path, st->kept, st->kept == 1 ? "" : "s");
     if (st->skipped)
-        printf(", %zu of other indicators skipped", st->skipped);
+        out(", %zu of other indicators skipped", st->skipped);
     if (st->min_year)
-        printf(", years %d-%d", st->min_year, st->max_year);
-    printf(", %zu region%s\n", nr, nr == 1 ? "" : "s");
+        out(", years %d-%d", st->min_year, st->max_year);
+    out(", %zu region%s\n", nr, nr == 1 ? "" : "s");
 }
 
 static void cmd_load(repl *r, const char *arg, size_t argoff)
@@ -877,8 +979,12 @@ static void cmd_load(repl *r, const char *arg, size_t argoff)
     }
     if (r->sandbox && (!r->sandbox_plan || snprintf(path, sizeof path, "%s", r->sandbox_plan) < 0))
         return;
-    if (load_plan_file(r, path) != 0)
+    if (load_plan_file(r, path) != 0) {
+        diag_line(&r->s->diags, DIAG_NOTE, path, 0, 0, NULL, 0, "not loaded: the session's plan stays as it was");
         return;
+    }
+    remember_file(r, path);
+    drop_kept(r);   /* a plan kept as text is replaced too */
     print_plan_summary(r->s->plan, path);
     if (r->s->data_path || r->nedits)
         reload_data(r);
@@ -892,7 +998,7 @@ static void cmd_data(repl *r, const char *arg, size_t argoff)
         if (r->s->data_path)
             print_data_summary(r->s->ds, r->s->data_path);
         else
-            printf("no data loaded: :data FILE.csv loads some\n");
+            out("no data loaded: :data FILE.csv loads some\n");
         return;
     }
     if (r->sandbox && (!r->sandbox_data || snprintf(path, sizeof path, "%s", r->sandbox_data) < 0))
@@ -900,7 +1006,7 @@ static void cmd_data(repl *r, const char *arg, size_t argoff)
     if (session_load_data(r->s, path) != 0)
         return;
     if (r->nedits) {
-        printf("note: %zu what-if edit%s dropped with the old data\n", r->nedits, r->nedits == 1 ? "" : "s");
+        out("note: %zu what-if edit%s dropped with the old data\n", r->nedits, r->nedits == 1 ? "" : "s");
         drop_edits(r);
     }
     print_data_summary(r->s->ds, path);
@@ -913,17 +1019,17 @@ static void cmd_asof(repl *r, const char *arg, size_t argoff)
     if (!word[0]) {
         int y = current_as_of(r);
         if (r->as_of)
-            printf("as of %d\n", r->as_of);
+            out("as of %d\n", r->as_of);
         else if (y)
-            printf("as of %d (the latest year with data; :asof YEAR changes it)\n", y);
+            out("as of %d (the latest year with data; :asof YEAR changes it)\n", y);
         else
-            printf("as of: not known yet (no data); :asof YEAR sets it\n");
+            out("as of: not known yet (no data); :asof YEAR sets it\n");
         return;
     }
     if (strcmp(word, "latest") == 0) {
         r->as_of = 0;
         session_drop_result(r->s);
-        printf("as of the latest year with data\n");
+        out("as of the latest year with data\n");
         return;
     }
     char *end;
@@ -936,7 +1042,7 @@ static void cmd_asof(repl *r, const char *arg, size_t argoff)
     }
     r->as_of = (int)y;
     session_drop_result(r->s);
-    printf("as of %d\n", r->as_of);
+    out("as of %d\n", r->as_of);
 }
 
 static void cmd_region(repl *r, const char *arg, size_t argoff)
@@ -949,13 +1055,13 @@ static void cmd_region(repl *r, const char *arg, size_t argoff)
         uint32_t id;
         const char *cur = current_region(r, &id);
         if (cur)
-            printf("region %s\n", cur);
+            out("region %s\n", cur);
         diag_clear(&r->s->diags);
         if (nr) {
-            printf("regions in the data:");
+            out("regions in the data:");
             for (size_t i = 0; i < nr; i++)
-                printf("%s %s", i ? "," : "", ds_region(ds, i));
-            printf("\n");
+                out("%s %s", i ? "," : "", ds_region(ds, i));
+            out("\n");
         }
         return;
     }
@@ -982,7 +1088,7 @@ static void cmd_region(repl *r, const char *arg, size_t argoff)
     pc_free(r->region);
     r->region = xstrdup(name);
     session_drop_result(r->s);
-    printf("region %s\n", name);
+    out("region %s\n", name);
 }
 
 /* The agency named by a command's argument, or NULL with an error recorded. */
@@ -1079,7 +1185,7 @@ static void cmd_status(repl *r, const char *arg, size_t argoff)
                 sub.alerts[sub.nalerts++] = res->alerts[i];
         }
         if (!sub.nms)
-            printf("%s leads and coordinates no target\n", ag->id.name);
+            out("%s leads and coordinates no target\n", ag->id.name);
         report_text(stdout, &sub, &ro);
     }
     pc_free(sub.ms);
@@ -1099,15 +1205,15 @@ static void explain_trend(const ms_result *m, const unit *u)
     int B = a->base_year, L = a->latest_year, D = ms->year;
     double xb0 = xb == 0 ? 0.001 : xb, v0 = v == 0 ? 0.001 : v;
     if (xb == 0 || v == 0)
-        printf("  (a zero x_B or v* is taken as 0.001 before powers and logarithms)\n");
+        out("  (a zero x_B or v* is taken as 0.001 before powers and logarithms)\n");
     if (a->method == METHOD_AARR) {
         direction dir = resolve_direction(m->ind, ms->cmp);
-        printf("  AARR  = 100·(1 − e^β), β the least-squares slope of ln(x) on year, %d to %d\n", B, L);
-        printf("        = %s\n", fnum(b1, sizeof b1, a->actual_rate, 4));
-        printf("  AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))) = 100·(1 − exp((ln %s − ln %s)/%d)) = %s\n",
+        out("  AARR  = 100·(1 − e^β), β the least-squares slope of ln(x) on year, %d to %d\n", B, L);
+        out("        = %s\n", fnum(b1, sizeof b1, a->actual_rate, 4));
+        out("  AARR* = 100·(1 − exp((ln v* − ln x_B)/(D − B))) = 100·(1 − exp((ln %s − ln %s)/%d)) = %s\n",
                fnum(b2, sizeof b2, v0, -1), fnum(b3, sizeof b3, xb0, -1), D - B, fnum(b4, sizeof b4, a->required_rate, 4));
         if (dir == DIR_HIGHER)
-            printf("        (signs flipped: higher is better)\n");
+            out("        (signs flipped: higher is better)\n");
         const char *why;
         switch (a->status) {
         case ST_ON_TRACK: why = "AARR ≥ AARR*"; break;
@@ -1115,11 +1221,11 @@ static void explain_trend(const ms_result *m, const unit *u)
         case ST_OFF_TRACK: why = "−0.5 ≤ AARR ≤ 0.5"; break;
         default: why = "AARR < −0.5"; break;
         }
-        printf("  %s → %s\n", why, assess_status_str(a->status));
+        out("  %s → %s\n", why, assess_status_str(a->status));
     } else {
-        printf("  r_a = (x_L / x_B)^(1/(L−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, xl, -1),
+        out("  r_a = (x_L / x_B)^(1/(L−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, xl, -1),
                fnum(b2, sizeof b2, xb0, -1), L - B, fnum(b3, sizeof b3, a->actual_rate, 5));
-        printf("  r_r = (v* / x_B)^(1/(D−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, v0, -1),
+        out("  r_r = (v* / x_B)^(1/(D−B)) − 1 = (%s/%s)^(1/%d) − 1 = %s\n", fnum(b1, sizeof b1, v0, -1),
                fnum(b2, sizeof b2, xb0, -1), D - B, fnum(b3, sizeof b3, a->required_rate, 5));
         const char *why;
         if (a->method == METHOD_CR) {
@@ -1129,9 +1235,9 @@ static void explain_trend(const ms_result *m, const unit *u)
             case ST_OFF_TRACK: why = "in [−0.10, 0.5)"; break;
             default: why = "< −0.10"; break;
             }
-            printf("  CR  = r_a / r_r = %s  %s → %s\n", fnum(b1, sizeof b1, a->ratio, 4), why, assess_status_str(a->status));
+            out("  CR  = r_a / r_r = %s  %s → %s\n", fnum(b1, sizeof b1, a->ratio, 4), why, assess_status_str(a->status));
         } else {
-            printf("  v̂   = x_L·(1 + r_a)^(D − L) = %s·(1 %s %s)^%d = %s\n", fnum(b1, sizeof b1, xl, -1),
+            out("  v̂   = x_L·(1 + r_a)^(D − L) = %s·(1 %s %s)^%d = %s\n", fnum(b1, sizeof b1, xl, -1),
                    a->actual_rate < 0 ? "−" : "+", fnum(b2, sizeof b2, fabs(a->actual_rate), 5), D - L,
                    fnum(b3, sizeof b3, a->projected, 4));
             switch (a->status) {
@@ -1140,13 +1246,13 @@ static void explain_trend(const ms_result *m, const unit *u)
             case ST_OFF_TRACK: why = "in [0, 0.10)"; break;
             default: why = "< 0"; break;
             }
-            printf("  P   = (v̂ − x_B) / (v* − x_B) = (%s − %s) / (%s − %s) = %s  %s → %s\n",
+            out("  P   = (v̂ − x_B) / (v* − x_B) = (%s − %s) / (%s − %s) = %s  %s → %s\n",
                    fnum(b1, sizeof b1, a->projected, 4), fnum(b2, sizeof b2, xb, -1), fnum(b3, sizeof b3, v, -1),
                    fnum(b4, sizeof b4, xb, -1), fnum(b5, sizeof b5, a->ratio, 4), why, assess_status_str(a->status));
         }
     }
     if (!isnan(a->projected))
-        printf("  projected %d: %s\n", D, fval(b1, sizeof b1, a->projected, u, 2));
+        out("  projected %d: %s\n", D, fval(b1, sizeof b1, a->projected, u, 2));
 }
 
 static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
@@ -1157,68 +1263,68 @@ static void explain_one(repl *r, const ms_result *m, int as_of, int show_region)
     char sb[256], gb[160], b1[64], b2[64], b3[64];
     fseries(sb, sizeof sb, &m->target->series);
     fgoal(gb, sizeof gb, ms);
-    printf("%s  %s %s   (method %s", ms->id, sb, gb, ast_method_str(a->method));
+    out("%s  %s %s   (method %s", ms->id, sb, gb, ast_method_str(a->method));
     if (show_region)
-        printf(", %s", m->region);
-    printf(", as of %d)\n", as_of);
+        out(", %s", m->region);
+    out(", as of %d)\n", as_of);
     if (a->base_year)
-        printf("  baseline  B = %d, x_B = %s\n", a->base_year, fval(b1, sizeof b1, a->base_value, u, -1));
+        out("  baseline  B = %d, x_B = %s\n", a->base_year, fval(b1, sizeof b1, a->base_value, u, -1));
     else
-        printf("  baseline  none: no data up to the as-of year\n");
+        out("  baseline  none: no data up to the as-of year\n");
     if (a->latest_year)
-        printf("  latest    L = %d, x_L = %s\n", a->latest_year, fval(b1, sizeof b1, a->latest_value, u, -1));
+        out("  latest    L = %d, x_L = %s\n", a->latest_year, fval(b1, sizeof b1, a->latest_value, u, -1));
     const char *st = assess_status_str(a->status);
     const char *cmp = ast_cmp_str(ms->cmp);
     if (m->target->kind == TG_RATE) {
-        printf("  each yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
+        out("  each yearly change from %d to %d must be a %s of at least %s%%\n", m->target->rate_from,
                m->target->rate_to, m->target->rate_increase ? "rise" : "fall", m->target->rate_lo.text);
         if (a->nbroken && a->broken) {
-            printf("  years that fell short:");
+            out("  years that fell short:");
             for (int i = 0; i < a->nbroken; i++)
-                printf(" %d", a->broken[i]);
-            printf("\n");
+                out(" %d", a->broken[i]);
+            out("\n");
         }
-        printf("  %s → %s\n", as_of >= m->target->rate_to ? "the window has closed" : "the window is open", st);
+        out("  %s → %s\n", as_of >= m->target->rate_to ? "the window has closed" : "the window is open", st);
         return;
     }
     if (ms->kind == MS_MAINTAIN) {
-        printf("  every year with data from %d must satisfy %s %s\n", ms->win_from ? ms->win_from : a->base_year, cmp,
+        out("  every year with data from %d must satisfy %s %s\n", ms->win_from ? ms->win_from : a->base_year, cmp,
                fquantity(b1, sizeof b1, &ms->q));
         if (a->nbroken && a->broken) {
-            printf("  failing years:");
+            out("  failing years:");
             for (int i = 0; i < a->nbroken; i++)
-                printf(" %d", a->broken[i]);
-            printf("\n");
+                out(" %d", a->broken[i]);
+            out("\n");
         }
-        printf("  → %s\n", st);
+        out("  → %s\n", st);
         return;
     }
     int D = ms->year;
     if (as_of >= D) {
         if (isnan(a->deadline_value))
-            printf("  deadline reached (A = %d ≥ D = %d), no value for %d → %s\n", as_of, D, D, st);
+            out("  deadline reached (A = %d ≥ D = %d), no value for %d → %s\n", as_of, D, D, st);
         else
-            printf("  deadline reached (A = %d ≥ D = %d): x_D = %s %s %s → %s\n", as_of, D,
+            out("  deadline reached (A = %d ≥ D = %d): x_D = %s %s %s → %s\n", as_of, D,
                    fval(b1, sizeof b1, a->deadline_value, u, -1), a->status == ST_MET ? cmp : "does not satisfy",
                    fquantity(b2, sizeof b2, &ms->q), st);
         return;
     }
     switch (a->status) {
     case ST_ACHIEVED:
-        printf("  x_L = %s %s %s already, before %d → %s\n", fval(b1, sizeof b1, a->latest_value, u, -1), cmp,
+        out("  x_L = %s %s %s already, before %d → %s\n", fval(b1, sizeof b1, a->latest_value, u, -1), cmp,
                fquantity(b2, sizeof b2, &ms->q), D, st);
         return;
     case ST_NO_TREND:
-        printf("  too little data for a trend (%s) → %s\n",
+        out("  too little data for a trend (%s) → %s\n",
                !a->base_year ? "no baseline value" : "the latest year is not after the baseline", st);
         return;
     case ST_NO_DATA:
-        printf("  no value up to %d → %s\n", as_of, st);
+        out("  no value up to %d → %s\n", as_of, st);
         return;
     default:
         break;
     }
-    printf("  target    D = %d, v* = %s\n", D, fval(b3, sizeof b3, ms->q.value, u, -1));
+    out("  target    D = %d, v* = %s\n", D, fval(b3, sizeof b3, ms->q.value, u, -1));
     explain_trend(m, u);
 }
 
@@ -1270,18 +1376,28 @@ static void cmd_explain(repl *r, const char *arg, size_t argoff)
         const ms_result *m = &res->ms[i];
         if ((one && m->ms == one) || (t && m->target == t) || (ind && m->ind == ind)) {
             if (shown++)
-                printf("\n");
+                out("\n");
             explain_one(r, m, res->as_of, many);
         }
     }
     if (!shown)
-        printf("'%s' has no milestone to explain\n", word);
+        out("'%s' has no milestone to explain\n", word);
 }
 
 /* ---- :plot ---- */
 
 #define PLOT_H 12
 #define PLOT_W 48
+
+/* The grid row of value v between lo (bottom) and hi (top), whatever their size: the halves
+ * keep hi - lo finite near DBL_MAX; the row is clamped to the grid. */
+static int plot_row(double lo, double hi, double v)
+{
+    double f = (hi / 2 - v / 2) / (hi / 2 - lo / 2) * (PLOT_H - 1);
+    if (!(f >= 0))
+        return 0;
+    return f > PLOT_H - 1 ? PLOT_H - 1 : (int)lround(f);
+}
 
 typedef struct plot_line {
     double v;
@@ -1332,7 +1448,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
     whole.ind.name = ind->id.name;
     fseries(sb, sizeof sb, sel ? sel : &whole);
     if (!y.n) {
-        printf("%s: no data in %s%s\n", sb, rname, r->as_of ? " up to the as-of year" : "");
+        out("%s: no data in %s%s\n", sb, rname, r->as_of ? " up to the as-of year" : "");
         arena_free(a);
         ast_file_free(f);
         return;
@@ -1371,7 +1487,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         lo = fmin(lo, lines[i].v);
         hi = fmax(hi, lines[i].v);
     }
-    if (hi - lo < 1e-9) {
+    if (hi / 2 - lo / 2 < 1e-9) {
         double d = fabs(hi) > 0 ? fabs(hi) * 0.1 : 1;
         lo -= d;
         hi += d;
@@ -1384,7 +1500,7 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         grid[i][width] = '\0';
         label[i] = NULL;
     }
-#define ROW(v) ((int)lround((hi - (v)) / (hi - lo) * (PLOT_H - 1)))
+#define ROW(v) plot_row(lo, hi, (v))
     for (int i = 0; i < nlines; i++) {
         int row = ROW(lines[i].v);
         memset(grid[row], '=', (size_t)width);
@@ -1395,41 +1511,47 @@ static void cmd_plot(repl *r, const char *arg, size_t argoff)
         if (y.years[i] >= y0)
             grid[ROW(y.values[i])][(y.years[i] - y0) * cw + cw / 2] = '*';
 #undef ROW
-    int dec = hi - lo >= 100 ? 0 : hi - lo >= 10 ? 1 : hi - lo >= 1 ? 2 : 3;
-    printf("%s in %s%s%s%s\n", sb, rname, u && u->kind != UNIT_BARE ? " (" : "", u && u->kind != UNIT_BARE ? ast_unit_str(u) : "",
+    double span = hi / 2 - lo / 2;
+    int dec = span >= 50 ? 0 : span >= 5 ? 1 : span >= 0.5 ? 2 : 3;
+    out("%s in %s%s%s%s\n", sb, rname, u && u->kind != UNIT_BARE ? " (" : "", u && u->kind != UNIT_BARE ? ast_unit_str(u) : "",
            u && u->kind != UNIT_BARE ? ")" : "");
     for (int i = 0; i < PLOT_H; i++) {
-        char nb[64] = "";
-        if (i % 3 == 0 || i == PLOT_H - 1 || label[i])
-            numfmt_fixed(label[i] ? label_v[i] : hi - (hi - lo) * i / (PLOT_H - 1), dec, nb);
+        char nb[NUMFMT_MAX] = "";
+        double at = label[i] ? label_v[i] : hi * (1 - (double)i / (PLOT_H - 1)) + lo * ((double)i / (PLOT_H - 1));
+        if ((i % 3 == 0 || i == PLOT_H - 1 || label[i]) && fabs(at) >= 1e15)
+            numfmt_shortest(at, nb);   /* 1.7e+308, not 309 digits */
+        else if (i % 3 == 0 || i == PLOT_H - 1 || label[i])
+            numfmt_fixed(at, dec, nb);
         size_t gl = strlen(grid[i]);
         while (gl > 0 && grid[i][gl - 1] == ' ' && !label[i])
             grid[i][--gl] = '\0';
-        printf("%9s |%s", nb, grid[i]);
+        out("%9s |%s", nb, grid[i]);
         if (label[i])
-            printf(" %s", label[i]);
-        printf("\n");
+            out(" %s", label[i]);
+        out("\n");
     }
     /* the x axis: a tick and a year label every few years */
     int step = 1;
     while (step * cw < 5)
         step++;
-    printf("%9s +", "");
+    out("%9s +", "");
     for (int c = 0; c < width; c++)
         putchar(((c - cw / 2) % (step * cw) == 0 && c >= cw / 2) ? '+' : '-');
-    printf("\n%9s  ", "");
+    out("\n%9s  ", "");
     int col = 0;
     for (int yr = y0; yr <= y1; yr += step) {
         int at = (yr - y0) * cw + cw / 2 - 2;
         if (at < col)
             at = col;
-        printf("%*s%d", at - col, "", yr);
+        out("%*s%d", at - col, "", yr);
         col = at + 4;
     }
-    printf("\n%9s  * value%s\n", "", nlines ? "   = target threshold" : "");
+    out("\n%9s  * value%s\n", "", nlines ? "   = target threshold" : "");
     arena_free(a);
     ast_file_free(f);
 }
+
+
 
 /* ---- :who ---- */
 
@@ -1454,8 +1576,9 @@ static void describe_report(const report *rp, char *buf, size_t len)
         o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", rp->from[i].name);
     if (o < len)
         o += (size_t)snprintf(buf + o, len - o, " to %s", rp->to.name);
+    char lb[256];
     if (rp->label && o < len)
-        snprintf(buf + o, len - o, " \"%s\"", rp->label);
+        snprintf(buf + o, len - o, " \"%s\"", safe(rp->label, lb, sizeof lb));
 }
 
 static void cmd_who(repl *r, const char *arg, size_t argoff)
@@ -1474,10 +1597,11 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
     int have = ensure_result(r) == 0;
     diag_clear(&r->s->diags);
     const eval_result *res = &r->s->result;
-    printf("%s", ag->id.name);
+    out("%s", ag->id.name);
+    char nb[512];
     if (ag->name)
-        printf("  %s", ag->name);
-    printf("\n");
+        out("  %s", safe(ag->name, nb, sizeof nb));
+    out("\n");
     int any = 0;
     for (int pass = 1; pass >= 0; pass--) {
         int header = 0;
@@ -1488,15 +1612,15 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
             const milestone *m = p->milestones[i];
             char sb[256], gb[160];
             if (!header++)
-                printf("  %s\n", pass ? "leads" : "coordinates");
-            printf("    %-14s %s %s", m->id, fseries(sb, sizeof sb, &m->target->series), fgoal(gb, sizeof gb, m));
+                out("  %s\n", pass ? "leads" : "coordinates");
+            out("    %-14s %s %s", m->id, fseries(sb, sizeof sb, &m->target->series), fgoal(gb, sizeof gb, m));
             if (have)
                 for (size_t k = 0; k < res->nms; k++)
                     if (res->ms[k].ms == m) {
-                        printf("  [%s]", assess_status_str(res->ms[k].r.status));
+                        out("  [%s]", assess_status_str(res->ms[k].r.status));
                         break;
                     }
-            printf("\n");
+            out("\n");
             any = 1;
         }
     }
@@ -1512,8 +1636,8 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
         char d[512];
         describe_report(rp, d, sizeof d);
         if (!header++)
-            printf("  reports\n");
-        printf("    %-4s %s %s\n", rp->gen_id ? rp->gen_id : "", to ? "receives" : "sends", d);
+            out("  reports\n");
+        out("    %-4s %s %s\n", rp->gen_id ? rp->gen_id : "", to ? "receives" : "sends", d);
         any = 1;
     }
     header = 0;
@@ -1526,15 +1650,16 @@ static void cmd_who(repl *r, const char *arg, size_t argoff)
             continue;
         char d[32];
         if (!header++)
-            printf("  tasks\n");
-        printf("    %s \"%s\"", lead ? "lead" : "with", tk->title ? tk->title : "");
+            out("  tasks\n");
+        char tb[512];
+        out("    %s \"%s\"", lead ? "lead" : "with", safe(tk->title, tb, sizeof tb));
         if (tk->due.year)
-            printf(" due %s", fdate(d, sizeof d, tk->due));
-        printf("\n");
+            out(" due %s", fdate(d, sizeof d, tk->due));
+        out("\n");
         any = 1;
     }
     if (!any)
-        printf("  no milestone, report or task names %s\n", ag->id.name);
+        out("  no milestone, report or task names %s\n", ag->id.name);
 }
 
 /* ---- :set, :unset ---- */
@@ -1546,12 +1671,12 @@ static void cmd_set(repl *r, const char *arg, size_t argoff)
     size_t soff = argoff + strspn(arg, " \t");
     if (!sw[0]) {
         if (!r->nedits)
-            printf("no what-if edits (:set SERIES YEAR VALUE makes one)\n");
+            out("no what-if edits (:set SERIES YEAR VALUE makes one)\n");
         for (size_t i = 0; i < r->nedits; i++) {
             char pb[32], nb[64];
             const indicator *wi = r->s->plan ? resolve_indicator(r->s->plan, r->edits[i].ind) : NULL;
             ds_period_format(r->edits[i].period, pb, sizeof pb);
-            printf("%s %s = %s in %s\n", r->edits[i].label, pb,
+            out("%s %s = %s in %s\n", r->edits[i].label, pb,
                    fval(nb, sizeof nb, r->edits[i].value, wi && wi->has_unit ? &wi->u : NULL, -1), r->edits[i].region);
         }
         return;
@@ -1647,7 +1772,7 @@ static void cmd_set(repl *r, const char *arg, size_t argoff)
     char nb[64], ob[64], pb[32];
     const unit *u = ind->has_unit ? &ind->u : NULL;
     ds_period_format(per, pb, sizeof pb);
-    printf("%s %s = %s in %s (what-if; was %s)\n", sw, pb, fval(nb, sizeof nb, v, u, -1), rname,
+    out("%s %s = %s in %s (what-if; was %s)\n", sw, pb, fval(nb, sizeof nb, v, u, -1), rname,
            had && !isnan(old) ? fval(ob, sizeof ob, old, u, -1) : "no value");
     ast_file_free(f);
 }
@@ -1661,7 +1786,7 @@ static void cmd_unset(repl *r, const char *arg, size_t argoff)
         drop_edits(r);
         if (n && reload_data(r) != 0)
             return;
-        printf("%zu what-if edit%s undone\n", n, n == 1 ? "" : "s");
+        out("%zu what-if edit%s undone\n", n, n == 1 ? "" : "s");
         return;
     }
     next_word(rest, yw, sizeof yw);
@@ -1695,73 +1820,110 @@ static void cmd_unset(repl *r, const char *arg, size_t argoff)
     }
     ast_file_free(f);
     if (!removed) {
-        printf("no what-if edit of %s%s%s to undo\n", sw, yw[0] ? " " : "", yw);
+        out("no what-if edit of %s%s%s to undo\n", sw, yw[0] ? " " : "", yw);
         return;
     }
     if (reload_data(r) != 0)
         return;
-    printf("%zu what-if edit%s undone\n", removed, removed == 1 ? "" : "s");
+    out("%zu what-if edit%s undone\n", removed, removed == 1 ? "" : "s");
 }
 
 /* ---- :save, :quit ---- */
 
-static void cmd_save(repl *r, const char *arg, size_t argoff)
+static int same_inode(const struct stat *a, const struct stat *b)
 {
-    char path[4096];
-    trim_copy(arg, path, sizeof path);
-    if (!path[0]) {
-        cmd_error(r, 0, 0, "usage: :save FILE");
-        return;
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Why :save (without '!') must not write over path; NULL when it may. */
+static const char *save_refusal(const repl *r, const char *path)
+{
+    struct stat st, kst;
+    if (stat(path, &st) != 0)
+        return NULL;   /* a new file (a path stat cannot reach fails at the write, with its reason) */
+    if (r->kept_path && stat(r->kept_path, &kst) == 0 && same_inode(&st, &kst))
+        return "did not load (it has errors), so the session does not hold it";
+    if (r->plan_path && r->plan_st.st_ino && same_inode(&st, &r->plan_st)) {
+        if (st.st_size != r->plan_st.st_size || st.st_mtim.tv_sec != r->plan_st.st_mtim.tv_sec ||
+            st.st_mtim.tv_nsec != r->plan_st.st_mtim.tv_nsec)
+            return "changed on disk since this session read or wrote it (:load it again to see the change)";
+        return NULL;
     }
+    return "exists and is not the plan this session loaded";
+}
+
+/* The session as text: a kept plan's text as it was, then every file's declarations in
+ * canonical layout. NULL when out of memory. */
+static char *session_text(repl *r, size_t *len_out, int *ndecls)
+{
     pc_session *s = r->s;
-    char *all = NULL;
-    size_t len = 0, cap = 0;
-    int ndecls = 0, failed = 0;
-    for (int i = 0; i < s->nfiles && !failed; i++) {
+    size_t len = 0, cap = r->kept_len + 4096;
+    char *all = pc_malloc(cap);
+    if (!all)
+        return NULL;
+    if (r->kept_text) {
+        memcpy(all, r->kept_text, r->kept_len);
+        len = r->kept_len;
+        if (len && all[len - 1] != '\n')
+            all[len++] = '\n';
+    }
+    for (int i = 0; i < s->nfiles; i++) {
         const ast_file *f = s->files[i];
         if (!f->ndecls)
             continue;
         size_t n = 0;
         char *text = fmt_render(f, &n);
-        if (!text) {
-            failed = 1;
-            break;
+        char *nb = text && len + n + 2 > cap ? pc_realloc(all, cap = (len + n + 2) * 2) : all;
+        if (!text || !nb) {
+            pc_free(text);
+            pc_free(all);
+            return NULL;
         }
-        size_t need = len + n + 2;
-        if (need > cap) {
-            size_t nc = cap ? cap * 2 : 4096;
-            while (nc < need)
-                nc *= 2;
-            char *nb = pc_realloc(all, nc);
-            if (!nb) {
-                pc_free(text);
-                failed = 1;
-                break;
-            }
-            all = nb;
-            cap = nc;
-        }
+        all = nb;
         if (len && n)
             all[len++] = '\n';   /* a blank line between the file's part and each entry's */
         memcpy(all + len, text, n);
         len += n;
         if (len && all[len - 1] != '\n')
             all[len++] = '\n';
-        ndecls += f->ndecls;
+        *ndecls += f->ndecls;
         pc_free(text);
     }
-    if (failed) {
-        pc_free(all);
-        diag_at(&s->diags, DIAG_ERROR, NULL, "out of memory");
+    *len_out = len;
+    return all;
+}
+
+static void cmd_save(repl *r, const char *arg, size_t argoff)
+{
+    char path[4096];
+    trim_copy(arg, path, sizeof path);
+    if (!path[0]) {
+        cmd_error(r, 0, 0, "usage: :save FILE (:save! FILE writes over an existing file)");
+        return;
+    }
+    const char *why = r->force ? NULL : save_refusal(r, path);
+    if (why) {
+        cmd_error(r, col_of(r, argoff + strspn(arg, " \t")), 0,
+                  "not saved: %s %s; :save! %s writes over it, :save NEW.plan writes a new file", path, why, path);
+        return;
+    }
+    size_t len = 0;
+    int ndecls = 0;
+    char *all = session_text(r, &len, &ndecls);
+    if (!all) {
+        diag_at(&r->s->diags, DIAG_ERROR, NULL, "out of memory");
         return;
     }
     char err[512];
     if (r->sandbox)
-        printf("not saved (sandbox): %zu bytes\n", len);
-    else if (fileio_write_atomic(path, all ? all : "", len, err, sizeof err) != 0)
-        diag_at(&s->diags, DIAG_ERROR, NULL, "%s", err);
-    else
-        printf("saved %d declaration%s to %s\n", ndecls, ndecls == 1 ? "" : "s", path);
+        out("not saved (sandbox): %zu bytes\n", len);
+    else if (fileio_write_atomic(path, all, len, err, sizeof err) != 0)
+        diag_at(&r->s->diags, DIAG_ERROR, NULL, "%s", err);
+    else {
+        out("saved %d declaration%s%s to %s\n", ndecls, ndecls == 1 ? "" : "s",
+               r->kept_text ? " after the text of the plan that did not load" : "", path);
+        remember_file(r, path);
+    }
     pc_free(all);
 }
 
@@ -1795,6 +1957,11 @@ static void run_command(repl *r, const char *line)
         nmatch = 1;
     }
     const char *after = p + n;
+    r->force = 0;
+    if (nmatch == 1 && cmd->run == cmd_save && *after == '!') {
+        r->force = 1;
+        after++;
+    }
     if (nmatch != 1 || (*after && *after != ' ' && *after != '\t')) {
         size_t wl = n + strcspn(after, " \t");
         const char *names[32];
@@ -2017,6 +2184,8 @@ static void feed_line(repl *r, const char *line)
         if (!*p)
             return;
         r->entry_line = r->lineno;
+        memset(&r->scan, 0, sizeof r->scan);
+        r->parsed_len = 0;
     }
     if (buf_append(r, line) != 0) {
         diag_at(&r->s->diags, DIAG_ERROR, NULL, "out of memory");
@@ -2024,6 +2193,13 @@ static void feed_line(repl *r, const char *line)
         r->buf_len = 0;
         return;
     }
+    /* A surely unfinished entry is parsed again only when it has doubled since the last
+     * parse (small ones at every line, as they were): a long paste costs linear time, and an
+     * error in it is still found within a doubling. */
+    entry_scan_line(&r->scan, line, strlen(line));
+    if (entry_scan_unfinished(&r->scan) && r->buf_len > ENTRY_SMALL && r->buf_len < 2 * r->parsed_len)
+        return;
+    r->parsed_len = r->buf_len;
     if (parse_incomplete(r->buf, r->buf_len))
         return;
     run_entry(r);
@@ -2040,6 +2216,8 @@ static int repl_end(repl *r)
     pc_free(r->history);
     pc_free(r->buf);
     pc_free(r->cands);
+    pc_free(r->plan_path);
+    drop_kept(r);
     return !r->tty && r->nfailed ? 2 : 0;
 }
 
@@ -2062,6 +2240,22 @@ void repl_sandbox(repl *r, const char *plan_path, const char *data_path)
     r->sandbox_data = data_path;
 }
 
+int repl_start_plan(repl *r, const char *path)
+{
+    /* the empty plan repl_open made gives way to the file's */
+    for (int i = 0; i < r->s->nfiles; i++)
+        ast_file_free(r->s->files[i]);
+    r->s->nfiles = 0;
+    session_drop_result(r->s);
+    resolve_free(r->s->plan);
+    r->s->plan = NULL;
+    int rc = load_start_plan(r, path);
+    if (!r->s->plan)
+        session_add_text(r->s, REPL_SRC, "", 0, 0, PARSE_REPL, NULL);
+    finish(r, rc != 0);
+    return rc;
+}
+
 int repl_feed(repl *r, const char *line)
 {
     if (!r->quit)
@@ -2080,19 +2274,20 @@ int repl_close(repl *r)
     return rc;
 }
 
-int repl_main(pc_session *s, const char *plan_path, const char *data_path)
+int repl_main(pc_session *s, const cli_options *o)
 {
+    const char *plan_path = o->plan, *data_path = o->data;
     repl rs;
     repl *r = &rs;
     memset(r, 0, sizeof *r);
     r->s = s;
+    r->as_of = o->as_of;
+    r->region = o->region ? xstrdup(o->region) : NULL;
+    r->all_regions = o->all_regions;
     r->tty = isatty(STDIN_FILENO);
     r->color = cli_color(stderr);
 
-    if (plan_path && pc_load_plan(s, plan_path) != 0)
-        finish(r, 1);
-    else
-        finish(r, 0);
+    finish(r, plan_path ? load_start_plan(r, plan_path) != 0 : 0);
     if (!s->plan)   /* start from an empty plan: typed declarations build it */
         session_add_text(s, REPL_SRC, "", 0, 0, PARSE_REPL, NULL);
     if (data_path && s->plan && session_load_data(s, data_path) != 0)
@@ -2101,7 +2296,7 @@ int repl_main(pc_session *s, const char *plan_path, const char *data_path)
         finish(r, 0);
     if (r->tty) {
         tty_setup(r);
-        printf("plancheck %s: :help lists the commands, Ctrl-D quits\n", PLANCHECK_VERSION);
+        out("plancheck %s: :help lists the commands, Ctrl-D quits\n", PLANCHECK_VERSION);
         if (plan_path && s->plan && s->nfiles && s->files[0]->src.name &&
             strcmp(s->files[0]->src.name, plan_path) == 0)
             print_plan_summary(s->plan, plan_path);

@@ -17,6 +17,9 @@ repl *repl_open(pc_session *s);              /* NULL: out of memory */
 /* File commands stay inside: :load reads plan_path, :data data_path (whatever is typed;
  * NULL: nothing), :save writes nothing. */
 void repl_sandbox(repl *r, const char *plan_path, const char *data_path);
+/* Load the session's plan from path as the REPL starts (repl_open's session has none yet):
+ * on errors the plan's text is kept for :save and the session starts empty. 0, -1. */
+int repl_start_plan(repl *r, const char *path);
 int repl_feed(repl *r, const char *line);    /* one line, no newline; 1 once :quit ran */
 int repl_close(repl *r);                     /* reports an unfinished entry, frees r; exit status */
 

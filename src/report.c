@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "numfmt.h"
+#include "termsafe.h"
 
 /* ---- dispatch ---- */
 
@@ -234,17 +235,30 @@ static int is_combining(uint32_t cp)
            (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200B || cp == 0x200D;
 }
 
+/* Columns of a code point at p as the text writers show it: a control character as its
+ * escape (termsafe.c), a combining mark as none. */
+static size_t cp_width(const unsigned char *p, size_t n, size_t *k, uint32_t *cp)
+{
+    char esc[TS_ESC_MAX];
+    size_t e = ts_escape_at((const char *)p, n, esc);
+    if (e) {
+        *k = e;
+        return strlen(esc);
+    }
+    *k = utf8_decode(p, n, cp);
+    if (*k == 0)
+        *k = 1, *cp = '?';
+    return is_combining(*cp) ? 0 : 1;
+}
+
 size_t rep_width(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), w = 0;
     while (n) {
         uint32_t cp;
-        size_t k = utf8_decode(p, n, &cp);
-        if (k == 0)
-            k = 1, cp = '?';
-        if (!is_combining(cp))
-            w++;
+        size_t k;
+        w += cp_width(p, n, &k, &cp);
         p += k;
         n -= k;
     }
@@ -259,10 +273,7 @@ const char *rep_fit(const char *s, size_t maxw, char *buf, size_t len)
     size_t n = strlen(s), w = 0, o = 0;
     while (n) {
         uint32_t cp;
-        size_t k = utf8_decode(p, n, &cp);
-        if (k == 0)
-            k = 1, cp = '?';
-        size_t cw = is_combining(cp) ? 0 : 1;
+        size_t k, cw = cp_width(p, n, &k, &cp);
         if (w + cw > maxw - 1 || o + k + 4 > len)
             break;
         memcpy(buf + o, p, k);
@@ -453,16 +464,28 @@ void rep_html_str(rbuf *b, const char *s)
     rb_put(b, s + start, i - start);
 }
 
+static void put_rbuf(void *b, const char *s, size_t n) { rb_put(b, s, n); }
+
+/* Text for a terminal: control characters escaped (termsafe.c), never raw. */
+void rep_term_str(rbuf *b, const char *s)
+{
+    if (s)
+        ts_write(s, strlen(s), 0, put_rbuf, b);
+}
+
 void rep_md_str(rbuf *b, const char *s)
 {
     if (!s)
         return;
-    size_t start = 0, i = 0;
-    for (; s[i]; i++) {
+    size_t start = 0, i = 0, n = strlen(s);
+    char esc[TS_ESC_MAX];
+    for (; i < n; i++) {
         char c = s[i];
-        if (c == '\n' || c == '\r' || c == '\t') {
+        size_t k = ts_escape_at(s + i, n - i, esc);
+        if (k) {   /* control characters as the terminal writers show them */
             rb_put(b, s + start, i - start);
-            rb_putc(b, ' ');
+            rb_puts(b, esc);
+            i += k - 1;
             start = i + 1;
         } else if ((unsigned char)c < 0x20 || c == 0x7F) {   /* never a raw control byte */
             rb_put(b, s + start, i - start);

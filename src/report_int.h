@@ -52,6 +52,7 @@ void rep_csv_cell(rbuf *b, const char *s, size_t n);
 int rep_csv_needs_care(const char *s, size_t n);   /* quoting or the guard is needed */
 /* & < > " ' as entities; C0 control characters (but tab, CR, LF) and DEL as U+FFFD */
 void rep_html_str(rbuf *b, const char *s);
+void rep_term_str(rbuf *b, const char *s);     /* control characters escaped (termsafe.c) */
 /* Markdown specials backslashed, | too; line breaks and tabs as spaces; other control
  * characters as U+FFFD */
 void rep_md_str(rbuf *b, const char *s);

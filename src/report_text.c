@@ -23,19 +23,9 @@ static const char *status_color(pc_status s)
     }
 }
 
-/* Data text with control characters (ESC, newlines) shown as spaces: a data file must not
- * be able to move the cursor or recolour the terminal. */
-static void put_clean(rbuf *b, const char *s)
-{
-    size_t start = 0, i = 0;
-    for (; s[i]; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F) {
-            rb_put(b, s + start, i - start);
-            rb_putc(b, ' ');
-            start = i + 1;
-        }
-    rb_put(b, s + start, i - start);
-}
+/* Data text with control characters escaped (\x1b): a data file must not be able to move
+ * the cursor or recolour the terminal. */
+static void put_clean(rbuf *b, const char *s) { rep_term_str(b, s); }
 
 /* ---- an aligned table: measure every row, then print ---- */
 

@@ -20,6 +20,8 @@ typedef struct rctx {
     int nco;
     const agency **with; /* its coordinators, resolved once for all its milestones */
     int nwith;
+    int deepest;       /* the deepest level check_expr reached (lets included) */
+    int deep_reported; /* the depth error was given */
 } rctx;
 
 #define ERR(rc, loc, ...) do { diag_at((rc)->d, DIAG_ERROR, (loc), __VA_ARGS__); (rc)->nerrors++; } while (0)
@@ -308,19 +310,28 @@ static tinfo check_name(rctx *rc, expr *e)
 }
 
 /* Types of lets, computed on demand with cycle detection. */
-struct let_state { int state; tinfo t; };   /* state: 0 new, 1 visiting, 2 done */
+struct let_state { int state; tinfo t; int height; };   /* state: 0 new, 1 visiting, 2 done */
 typedef struct let_state let_state;
 
 static let_state *let_states(rctx *rc) { return rc->p->let_states; }
 
-static tinfo let_type(rctx *rc, let_decl *l, int depth)
+/* use: where the let is named (NULL: checked for itself) */
+static tinfo let_type(rctx *rc, let_decl *l, int depth, const pc_loc *use)
 {
     uint32_t i;
     if (!map_get(rc->p->let_map, l->name.name, &i))
         return T(TY_ERROR);
     let_state *st = &let_states(rc)[i];
-    if (st->state == 2)
+    if (st->state == 2) {
+        /* checked once, from wherever it came first: its height still counts here, as the
+         * evaluator recurses through it at every use */
+        if (use && depth + st->height > AST_MAX_CHAIN_DEPTH && st->t.t != TY_ERROR)
+            ERR(rc, use, "using '%s' here nests more than %d levels deep through lets: "
+                "split a long formula into lets that do not build on each other", l->name.name, AST_MAX_CHAIN_DEPTH);
+        else if (depth + st->height > rc->deepest)
+            rc->deepest = depth + st->height;   /* reported once: not passed on */
         return st->t;
+    }
     if (st->state == 1) {
         ERR(rc, &l->name.loc, "'%s' is defined in terms of itself", l->name.name);
         st->state = 2;
@@ -328,10 +339,129 @@ static tinfo let_type(rctx *rc, let_decl *l, int depth)
         return st->t;
     }
     st->state = 1;
+    int outer = rc->deepest;
+    rc->deepest = depth;
     tinfo t = check_expr(rc, l->value, depth + 1);
     st->state = 2;
     st->t = t;
+    st->height = rc->deepest - depth;
+    if (outer > rc->deepest)
+        rc->deepest = outer;
     return t;
+}
+
+/* ---- derived indicators: no cycles, bounded nesting ----
+ * A depth-first walk over the graph whose nodes are derived indicators and lets and whose
+ * edges are the names a formula uses. A back edge to an indicator on the path is a cycle
+ * (let cycles are let_type's to report); the path is kept to name it. Each node's height
+ * (derived indicators under it, itself included) is kept to bound the nesting. */
+typedef struct dnode { const char *name; int is_let; uint32_t i; } dnode;
+typedef struct dwalk {
+    rctx *rc;
+    unsigned char *ind_state, *let_state;   /* 0 new, 1 on the path, 2 done */
+    int *ind_height, *let_height;
+    dnode *path;
+    int npath;
+} dwalk;
+
+static int derived_visit(dwalk *w, dnode n, const expr *formula);
+
+static void derived_path(const dwalk *w, int from, const char *closing, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = from; k < w->npath && o + 1 < len; k++)
+        o += (size_t)snprintf(buf + o, len - o, "%s -> ", w->path[k].name);
+    if (o + 1 < len)
+        snprintf(buf + o, len - o, "%s", closing);
+}
+
+static int max_int(int a, int b) { return a > b ? a : b; }
+
+/* The greatest height among the names formula e uses; the left spine of an operator chain
+ * is followed by a loop. */
+static int derived_refs(dwalk *w, const expr *e)
+{
+    pc_plan *p = w->rc->p;
+    int h = 0;
+    while (e) {
+        uint32_t i;
+        const indicator *ind = NULL;
+        switch (e->kind) {
+        case EX_NAME:
+            if (e->ref_kind == REF_LET) {
+                const let_decl *l = e->ref;
+                if (map_get(p->let_map, l->name.name, &i))
+                    h = max_int(h, derived_visit(w, (dnode){l->name.name, 1, i}, l->value));
+            } else if (e->ref_kind == REF_INDICATOR)
+                ind = e->ref;
+            e = NULL;
+            break;
+        case EX_SERIES: ind = e->as.series.resolved; e = NULL; break;
+        case EX_BIN: h = max_int(h, derived_refs(w, e->as.bin.r)); e = e->as.bin.l; break;
+        case EX_NOT:
+        case EX_NEG: e = e->as.operand; break;
+        case EX_AT: h = max_int(h, derived_refs(w, e->as.at.year)); e = e->as.at.series; break;
+        case EX_CALL:
+            for (int k = 0; k < e->as.call.nargs; k++)
+                h = max_int(h, derived_refs(w, e->as.call.args[k]));
+            e = NULL;
+            break;
+        default: e = NULL; break;
+        }
+        if (ind && ind->derived && map_get(p->indicator_map, ind->id.name, &i))
+            h = max_int(h, derived_visit(w, (dnode){ind->id.name, 0, i}, ind->derived));
+    }
+    return h;
+}
+
+static int derived_visit(dwalk *w, dnode n, const expr *formula)
+{
+    unsigned char *st = n.is_let ? &w->let_state[n.i] : &w->ind_state[n.i];
+    int *height = n.is_let ? &w->let_height[n.i] : &w->ind_height[n.i];
+    if (*st == 2 || w->npath >= AST_MAX_CHAIN_DEPTH)   /* deeper: already an error of its own */
+        return *height;
+    if (*st == 1) {
+        if (n.is_let)
+            return 0;   /* a let defined in terms of itself: let_type reports it */
+        int from = w->npath - 1;
+        while (from > 0 && (w->path[from].is_let || w->path[from].i != n.i))
+            from--;
+        char chain[512];
+        derived_path(w, from, n.name, chain, sizeof chain);
+        ERR(w->rc, &w->rc->p->indicators[n.i]->id.loc, "derived indicator '%s' is defined in terms of itself: %s",
+            n.name, chain);
+        return 0;
+    }
+    *st = 1;
+    w->path[w->npath++] = n;
+    int h = derived_refs(w, formula) + !n.is_let;
+    w->npath--;
+    *st = 2;
+    *height = h;
+    if (!n.is_let && h == AST_MAX_DERIVED_DEPTH + 1)   /* once, at the first one too deep */
+        ERR(w->rc, &w->rc->p->indicators[n.i]->id.loc,
+            "derived indicator '%s' is built on derived indicators more than %d levels deep: "
+            "compute some of them in the data instead", n.name, AST_MAX_DERIVED_DEPTH);
+    return h;
+}
+
+static void check_derived_graph(rctx *rc)
+{
+    pc_plan *p = rc->p;
+    size_t ni = (size_t)p->nindicators + 1, nl = (size_t)p->nlets + 1;
+    dwalk w = {rc, pc_calloc(ni, 1), pc_calloc(nl, 1), pc_calloc(ni, sizeof(int)), pc_calloc(nl, sizeof(int)),
+               pc_calloc(ni + nl, sizeof(dnode)), 0};
+    if (!w.ind_state || !w.let_state || !w.ind_height || !w.let_height || !w.path)
+        rc->oom = 1;
+    for (int i = 0; i < p->nindicators && !rc->oom; i++)
+        if (p->indicators[i]->derived)
+            derived_visit(&w, (dnode){p->indicators[i]->id.name, 0, (uint32_t)i}, p->indicators[i]->derived);
+    pc_free(w.ind_state);
+    pc_free(w.let_state);
+    pc_free(w.ind_height);
+    pc_free(w.let_height);
+    pc_free(w.path);
 }
 
 static int is_series_expr(const expr *e)
@@ -386,9 +516,19 @@ static tinfo check_call(rctx *rc, expr *e, int depth)
         ret = a0;
     }
     if (n == 2) {
+        const expr *y = e->as.call.args[1];
         tinfo a1 = check_expr(rc, e->as.call.args[1], depth + 1);
         if (a1.t != TY_NUMBER && a1.t != TY_ERROR)
-            ERR(rc, &e->as.call.args[1]->loc, "the second argument of %s() is a year, not %s", fn, ty_name(a1.t));
+            ERR(rc, &y->loc, "the second argument of %s() is a year, not %s", fn, ty_name(a1.t));
+        else if (y->kind == EX_NUM && sig->arg0 == TY_TARGET && e->as.call.args[0]->ref_kind == REF_TARGET) {
+            /* a written year must be a deadline of the target: found now, not at every eval */
+            const target *t = e->as.call.args[0]->ref;
+            int found = t->kind == TG_RATE && t->rate_to == y->as.num.value;   /* as status() finds it */
+            for (int k = 0; t->kind == TG_MILESTONES && k < t->nms && !found; k++)
+                found = t->ms[k].kind == MS_BY && t->ms[k].year == y->as.num.value;
+            if (!found)
+                ERR(rc, &y->loc, "target %s has no milestone with the deadline %g", t->gen_id ? t->gen_id : "?", y->as.num.value);
+        }
     }
     return ret;
 }
@@ -402,10 +542,16 @@ static tinfo check_expr(rctx *rc, expr *e, int depth)
 {
     if (!e)
         return T(TY_ERROR);
-    if (depth > 200) {
-        ERR(rc, &e->loc, "expression nested too deeply");
+    if (depth > AST_MAX_CHAIN_DEPTH) {
+        if (!rc->deep_reported++)   /* once: every node past the limit would say the same */
+            ERR(rc, &e->loc, "expression nested too deeply through lets (more than %d levels here): "
+                "split a long formula into lets that do not build on each other", AST_MAX_CHAIN_DEPTH);
+        else
+            rc->nerrors++;
         return T(TY_ERROR);
     }
+    if (depth > rc->deepest)
+        rc->deepest = depth;
     switch (e->kind) {
     case EX_NUM: {
         tinfo x = T(TY_NUMBER);
@@ -419,7 +565,7 @@ static tinfo check_expr(rctx *rc, expr *e, int depth)
     case EX_NAME: {
         tinfo t = check_name(rc, e);
         if (e->ref_kind == REF_LET)
-            t = let_type(rc, e->ref, depth);
+            t = let_type(rc, e->ref, depth, &e->loc);
         if (rc->in_derived && e->ref_kind == REF_INDICATOR)
             return number_of(e->ref);   /* year by year, a series is a number */
         if (rc->in_derived && t.t != TY_ERROR && t.t != TY_NUMBER) {
@@ -841,7 +987,7 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
         return NULL;
     }
     p->arena = a;
-    rctx rc = {p, diags, 0, 0, 0, NULL, 0, NULL, 0};
+    rctx rc = {p, diags, 0, 0, 0, NULL, 0, NULL, 0, 0, 0};
     p->agency_map = new_map(&rc);
     p->indicator_map = new_map(&rc);
     p->target_map = new_map(&rc);
@@ -950,6 +1096,8 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
     /* 4. indicators */
     for (int i = 0; i < p->nindicators && !rc.oom; i++) {
         indicator *ind = p->indicators[i];
+        if (ind->ndims > AST_MAX_DIMS)   /* dimension keys are built from at most that many */
+            ERR(&rc, &ind->dims[AST_MAX_DIMS].loc, "an indicator has at most %d dimensions", AST_MAX_DIMS);
         for (int k = 0; k < ind->ndims; k++)
             for (int j = 0; j < k; j++)
                 if (strcmp(ind->dims[j].name, ind->dims[k].name) == 0)
@@ -971,7 +1119,7 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
     if (!p->let_states)
         rc.oom = 1;
     for (int i = 0; i < p->nlets && !rc.oom; i++)
-        let_type(&rc, p->lets[i], 0);
+        let_type(&rc, p->lets[i], 0, NULL);
     for (int i = 0; i < p->nindicators && !rc.oom; i++) {
         indicator *ind = p->indicators[i];
         if (!ind->derived)
@@ -987,6 +1135,8 @@ pc_plan *resolve_plan(ast_file *const *files, int n, diag_sink *diags, int *nerr
         if (t.t != TY_NUMBER && t.t != TY_ERROR)
             ERR(&rc, &ind->derived->loc, "a derived indicator is a formula of other indicators, not %s", ty_name(t.t));
     }
+    if (!rc.oom)
+        check_derived_graph(&rc);
     for (int i = 0; i < p->nalerts && !rc.oom; i++) {
         alert_decl *al = p->alerts[i];
         tinfo t = check_expr(&rc, al->when, 0);
@@ -1062,7 +1212,7 @@ int resolve_milestone_index(const pc_plan *p, const milestone *m)
 
 ty resolve_expr(const pc_plan *p, expr *e, diag_sink *diags)
 {
-    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0, NULL, 0};
+    rctx rc = {(pc_plan *)p, diags, 0, 0, 0, NULL, 0, NULL, 0, 0, 0};
     tinfo t = check_expr(&rc, e, 0);
     if (e && e->kind == EX_NAME && e->ref_kind == REF_TARGET)
         return TY_TARGET;
