@@ -44,6 +44,6 @@ if [ -n "$todo" ] || [ ! -f "$lib" ]; then rm -f "$lib"; ar rcs "$lib" $objs; fi
 targets=${*:-$(ls fuzz/fuzz_*.c | sed 's#fuzz/fuzz_##; s#\.c$##')}
 for t in $targets; do
   [ -f fuzz/fuzz_$t.c ] || { echo "fuzz: no fuzz/fuzz_$t.c" >&2; exit 2; }
-  clang $CFLAGS $LDFLAGS -o fuzz/bin/fuzz_$t fuzz/fuzz_$t.c "$lib" -lreadline -lm -lpthread
+  clang $CFLAGS $LDFLAGS -o fuzz/bin/fuzz_$t fuzz/fuzz_$t.c "$lib" -lreadline $(pkg-config --libs xlsxwriter) -lm -lpthread
   echo "fuzz: built fuzz/bin/fuzz_$t"
 done
