@@ -4,6 +4,7 @@
 set -eu
 cd "$(dirname "$0")"
 PKGS="gcc make autoconf automake flex bison pkg-config libreadline-dev libcriterion-dev clang libclang-rt-dev"
+PKGS="$PKGS libxlsxwriter-dev chromium poppler-utils"   # --format xlsx; the HTML report's browser test
 PKGS="$PKGS clang-format groff-base lcov"   # the format and man-page tests; make coverage
 PKGS="$PKGS libunistring-dev libjansson-dev libzip-dev libexpat1-dev"   # data formats (docs/data.md)
 missing=""

@@ -33,8 +33,8 @@ static const char usage_text[] =
     "                             print the canonical layout (-w: rewrite the files)\n"
     "  eval FILE --data CSV       assess every target against indicator data\n"
     "       [--as-of YEAR] [--region NAME | --all-regions] [--lang vi|en]\n"
-    "       [--submissions CSV] [--format text|json|csv|markdown|html] [--columns LIST]\n"
-    "       [--by-agency] [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
+    "       [--submissions CSV] [--format text|json|csv|markdown|html|xlsx] [--columns LIST]\n"
+    "       [--bom] [--by-agency] [--fail-on STATUS,...] [--output FILE] [--color auto|always|never]\n"
     "       [--data FILE ...] [--data-format auto|csv|sdmx|sdg|dhis2|dhis2-json|wide|xlsx] [--sheet NAME]\n"
     "  repl [FILE] [--data CSV] [--as-of YEAR] [--region NAME | --all-regions] [--lang vi|en]\n"
     "                             explore a plan interactively\n"
@@ -270,12 +270,12 @@ static int parse_fail_on(const char *s, int *set)
 typedef struct eval_args {
     const char *format, *out_path, *color, *columns, *submissions;
     import_opts io;          /* --data-format, --sheet */
-    int by_agency, have_fail_on;
+    int by_agency, have_fail_on, bom;
     int fail_on[ST__COUNT];
 } eval_args;
 
 enum { O_DATA = 256, O_ASOF, O_REGION, O_ALL, O_LANG, O_FORMAT, O_FAILON, O_COLUMNS, O_BYAG, O_SUBS, O_OUT, O_COLOR,
-       O_DFORMAT, O_SHEET };
+       O_DFORMAT, O_SHEET, O_BOM };
 
 /* One option of eval/repl into o (or x: eval's own). 0, or an exit status. */
 static int run_option(const char *cmd, int c, cli_options *o, eval_args *x)
@@ -330,6 +330,7 @@ static int run_option(const char *cmd, int c, cli_options *o, eval_args *x)
     case 'o':
     case O_OUT: x->out_path = optarg; return 0;
     case O_COLOR: x->color = optarg; return 0;
+    case O_BOM: x->bom = 1; return 0;
     default: return EXIT_BAD;
     }
 }
@@ -348,7 +349,7 @@ static int parse_run_args(const char *cmd, int argc, char **argv, cli_options *o
         {"columns", required_argument, NULL, O_COLUMNS}, {"by-agency", no_argument, NULL, O_BYAG},
         {"submissions", required_argument, NULL, O_SUBS}, {"output", required_argument, NULL, O_OUT},
         {"color", required_argument, NULL, O_COLOR}, {"data-format", required_argument, NULL, O_DFORMAT},
-        {"sheet", required_argument, NULL, O_SHEET}};
+        {"sheet", required_argument, NULL, O_SHEET}, {"bom", no_argument, NULL, O_BOM}};
     enum { NBOTH = sizeof both / sizeof both[0], NEVAL = sizeof eval_only / sizeof eval_only[0] };
     struct option opts[NBOTH + NEVAL + 1];
     size_t n = 0;
@@ -424,12 +425,29 @@ static int cmd_eval(int argc, char **argv)
     memset(&ro, 0, sizeof ro);
     ro.columns = x.columns;
     ro.by_agency = x.by_agency;
+    ro.bom = x.bom;
+    /* the reports' language: --lang, else the locale (LC_ALL, LC_MESSAGES, LANG = vi…) */
+    if (o.lang == CLI_LANG_VI) {
+        ro.lang = LANG_VI;
+    } else if (o.lang == CLI_LANG_AUTO) {
+        const char *loc = getenv("LC_ALL");
+        if (!loc || !*loc)
+            loc = getenv("LC_MESSAGES");
+        if (!loc || !*loc)
+            loc = getenv("LANG");
+        if (loc && strncmp(loc, "vi", 2) == 0)
+            ro.lang = LANG_VI;
+    }
     const char *data = o.data, *out_path = x.out_path;
     int *fail_on = x.fail_on, have_fail_on = x.have_fail_on;
     if (report_parse_format(x.format, &ro.format) != 0)
-        return usage_error("eval", "unknown format '%s': use text, json, csv, markdown or html", x.format);
+        return usage_error("eval", "unknown format '%s': use text, json, csv, markdown, html or xlsx", x.format);
     if (ro.columns && ro.format != FMT_CSV)
         return usage_error("eval", "%s", "--columns goes with --format csv");
+    if (ro.bom && ro.format != FMT_CSV)
+        return usage_error("eval", "%s", "--bom goes with --format csv");
+    if (ro.format == FMT_XLSX && (!out_path || (strcmp(out_path, "-") == 0 && isatty(STDOUT_FILENO))))
+        return usage_error("eval", "%s", "--format xlsx writes a binary workbook: give --output FILE.xlsx");
     if (strcmp(x.color, "always") == 0)
         ro.color = 1;
     else if (strcmp(x.color, "never") == 0)

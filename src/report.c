@@ -17,7 +17,7 @@ int report_parse_format(const char *s, report_format *out)
 {
     static const struct { const char *name; report_format f; } names[] = {
         {"text", FMT_TEXT}, {"json", FMT_JSON}, {"csv", FMT_CSV},
-        {"markdown", FMT_MARKDOWN}, {"md", FMT_MARKDOWN}, {"html", FMT_HTML},
+        {"markdown", FMT_MARKDOWN}, {"md", FMT_MARKDOWN}, {"html", FMT_HTML}, {"xlsx", FMT_XLSX},
     };
     if (!s)
         return -1;
@@ -27,6 +27,17 @@ int report_parse_format(const char *s, report_format *out)
             return 0;
         }
     return -1;
+}
+
+int report_parse_lang(const char *s, report_lang *out)
+{
+    if (s && strcmp(s, "en") == 0)
+        *out = LANG_EN;
+    else if (s && strcmp(s, "vi") == 0)
+        *out = LANG_VI;
+    else
+        return -1;
+    return 0;
 }
 
 int report_write(FILE *f, const eval_result *r, const report_options *opt, const char **err)
@@ -41,6 +52,7 @@ int report_write(FILE *f, const eval_result *r, const report_options *opt, const
     case FMT_CSV: return report_csv(f, r, opt, err);
     case FMT_MARKDOWN: return report_markdown(f, r, opt);
     case FMT_HTML: return report_html(f, r, opt);
+    case FMT_XLSX: return report_xlsx(f, r, opt, err);
     default: return report_text(f, r, opt);
     }
 }
@@ -439,7 +451,11 @@ void rep_html_str(rbuf *b, const char *s)
         case '>': e = "&gt;"; break;
         case '"': e = "&quot;"; break;
         case '\'': e = "&#39;"; break;
-        default: continue;
+        case '\t': case '\n': case '\r': continue;
+        default:
+            if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7F)
+                continue;
+            e = "\xEF\xBF\xBD";   /* a control character: U+FFFD, never raw */
         }
         rb_put(b, s + start, i - start);
         rb_puts(b, e);
@@ -470,6 +486,10 @@ void rep_md_str(rbuf *b, const char *s)
             rb_put(b, s + start, i - start);
             rb_puts(b, esc);
             i += k - 1;
+            start = i + 1;
+        } else if ((unsigned char)c < 0x20 || c == 0x7F) {   /* never a raw control byte */
+            rb_put(b, s + start, i - start);
+            rb_puts(b, "\xEF\xBF\xBD");
             start = i + 1;
         } else if (strchr("\\`*_[]<>|#~&!", c)) {
             rb_put(b, s + start, i - start);
@@ -768,6 +788,15 @@ size_t rep_data_files(const report_options *opt, char *buf, size_t len)
         o += (size_t)w;
     }
     return n;
+}
+
+/* Data file i of the run as the reports for people name it: the file, not where it lies on
+ * this machine; its row counts in *st. */
+const char *rep_file_name(const report_options *opt, size_t i, ds_stats *st)
+{
+    const char *name = ds_file(opt->data, i, st);
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    return slash ? slash + 1 : name ? name : "";
 }
 
 size_t rep_nregions(const eval_result *r, const char **first)

@@ -7,7 +7,8 @@
 #include "dataset.h"
 #include "diag.h"
 
-typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML } report_format;
+typedef enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML, FMT_XLSX } report_format;
+typedef enum { LANG_EN, LANG_VI } report_lang;
 
 typedef struct report_options {
     report_format format;
@@ -16,9 +17,12 @@ typedef struct report_options {
     const char *columns;     /* csv: comma-separated column list, NULL: the default five */
     const dataset *data;     /* the data evaluated (files, rows read, rows used); NULL: none */
     const diag_sink *warnings;   /* json: the run's warnings (DIAG_WARNING items); NULL: none */
+    int bom;                 /* csv: start with a UTF-8 byte order mark (Excel) */
+    report_lang lang;        /* html, markdown, xlsx: headings and status words */
 } report_options;
 
 int report_parse_format(const char *s, report_format *out);
+int report_parse_lang(const char *s, report_lang *out);   /* "en", "vi"; 0 ok, -1 */
 /* Returns 0, -1 on a write error (errno set) or a bad column name (message in *err). */
 int report_write(FILE *f, const eval_result *r, const report_options *opt, const char **err);
 
@@ -27,6 +31,10 @@ int report_json(FILE *f, const eval_result *r, const report_options *opt);
 int report_csv(FILE *f, const eval_result *r, const report_options *opt, const char **err);
 int report_markdown(FILE *f, const eval_result *r, const report_options *opt);
 int report_html(FILE *f, const eval_result *r, const report_options *opt);
+/* An Excel workbook (sheets Milestones, Agencies, Reports, Data used). libxlsxwriter writes
+ * it into a private temporary file, whose bytes are then copied to f; -1 with errno set, or
+ * with *err set when the library failed. */
+int report_xlsx(FILE *f, const eval_result *r, const report_options *opt, const char **err);
 
 /* CSV while evaluating (eval_options.stream): no array of results. new() checks the
  * columns (NULL with *err set, or NULL and errno ENOMEM) and fills *st; hand st to

@@ -253,8 +253,11 @@ static void write_default_rows(rbuf *b, rowstate *rs, const ms_result *ms, size_
     rs->rcare = rcare;
 }
 
-static void write_header(rbuf *b, const csv_col *cols, int ncols)
+/* bom: the UTF-8 byte order mark first (--bom), so that Excel reads the file as UTF-8 */
+static void write_header(rbuf *b, const csv_col *cols, int ncols, int bom)
 {
+    if (bom)
+        rb_put(b, "\xEF\xBB\xBF", 3);
     if (ncols < 0) {
         rb_put(b, default_header, sizeof default_header - 1);
         return;
@@ -304,7 +307,7 @@ int report_csv(FILE *f, const eval_result *r, const report_options *opt, const c
         errno = ENOMEM;
         return -1;
     }
-    write_header(&b, cols, ncols);
+    write_header(&b, cols, ncols, opt && opt->bom);
     write_rows(&b, rs, cols, ncols, r->ms, r->nms);
     pc_free(rs);
     return rb_done(&b);
@@ -317,6 +320,7 @@ struct report_csv_stream {
     csv_col cols[MAX_COLS];
     int ncols;
     int header_done;
+    int bom;                 /* --bom: the header starts with a UTF-8 byte order mark */
     int err;                 /* a write failed (errno kept in errno_) */
     int errno_;
     rbuf b[EVAL_MAX_WORKERS];
@@ -351,7 +355,7 @@ static int stream_flush(void *ctx, int worker)
         rbuf h;
         if (rb_init(&h, NULL, 4096) < 0)
             return -1;
-        write_header(&h, s->cols, s->ncols);
+        write_header(&h, s->cols, s->ncols, s->bom);
         int rc = h.err ? -1 : stream_write(s, h.buf, h.len);
         pc_free(h.buf);
         if (rc < 0)
@@ -375,6 +379,7 @@ report_csv_stream *report_csv_stream_new(FILE *f, const report_options *opt, eva
     }
     s->f = f;
     s->ncols = -1;
+    s->bom = opt && opt->bom;
     if (opt && opt->columns) {
         s->ncols = parse_columns(opt->columns, s->cols, err);
         if (s->ncols < 0) {

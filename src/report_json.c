@@ -53,7 +53,7 @@ static void opt_int(rbuf *b, int v)
         rb_put(b, "null", 4);
 }
 
-static void milestone_obj(rbuf *b, const ms_result *m)
+static void milestone_obj(rbuf *b, const eval_result *r, const ms_result *m)
 {
     char ub[48];
     rep_kind k = rep_ms_kind(m);
@@ -192,6 +192,8 @@ static void milestone_obj(rbuf *b, const ms_result *m)
         }
         rb_putc(b, ']');
     }
+    next_key(b, "chart");   /* what a chart of it draws: series, threshold, paths */
+    rep_json_chart(b, r, m);
     rb_putc(b, '}');
 }
 
@@ -344,7 +346,7 @@ int report_json(FILE *f, const eval_result *r, const report_options *opt)
     rb_puts(&b, ",\n  ");
     key(&b, "as_of");
     opt_int(&b, r->as_of);
-    ARRAY(&b, "milestones", r->nms, milestone_obj(&b, &r->ms[i_]));
+    ARRAY(&b, "milestones", r->nms, milestone_obj(&b, r, &r->ms[i_]));
     ARRAY(&b, "agencies", r->ncards, agency_obj(&b, &r->cards[i_]));
     ARRAY(&b, "reports", r->nreports, report_obj(&b, &r->reports[i_]));
     ARRAY(&b, "alerts", r->nalerts, alert_obj(&b, &r->alerts[i_]));

@@ -1,6 +1,7 @@
 /* test_report.c — unit tests of the report writers (src/report*.c): exact JSON and CSV
  * against golden strings, key content of text/Markdown/HTML, escaping in every format,
  * NaN and -0.0, bad CSV columns, write and allocation failures. Results are built by hand. */
+#define _GNU_SOURCE   /* memmem */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include "mem.h"
 #include "report.h"
+#include "report_int.h"
+#include <zlib.h>
 #include "termsafe.h"
 
 /* ---- a hand-built plan and result ---- */
@@ -22,6 +25,7 @@ typedef struct fixture {
     selector t3_sel[1];
     target ct4, t1, t2, t3, ct13;
     target *targets[5];
+    milestone *mss[6];
     const agency *with_dolisa[1];
     ms_owner own_doh, own_dolisa, own_none;
     pc_plan plan;
@@ -171,6 +175,10 @@ static void build(void)
     f->plan.nagencies = 2;
     f->plan.targets = f->targets;
     f->plan.ntargets = 5;
+    milestone *const mss[6] = {&f->ct4_ms[0], &f->ct4_ms[1], &f->t1_ms[0], &f->t2_ms[0], &f->t3_ms[0], &f->ct13.rate_ms};
+    memcpy(f->mss, mss, sizeof mss);
+    f->plan.milestones = f->mss;
+    f->plan.nmilestones = 6;
 
     /* results, sorted by region then milestone id (byte order) */
     const char *bg = "Bắc Giang";
@@ -263,7 +271,7 @@ static void build(void)
 static char *render(const eval_result *r, report_format fmt, const char *columns, int *rc,
                     const char **err)
 {
-    report_options o = {fmt, 0, 0, columns, NULL, NULL};
+    report_options o = {.format = fmt, .columns = columns};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -487,35 +495,40 @@ static const char json_golden[] =
     "\"lead\": \"DOLISA\", \"coordinators\": [], "
     "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"rate\", \"label\": \"Tảo hôn\", "
     "\"rate\": {\"change\": \"decrease\", \"min\": 2, \"max\": 3, \"from\": 2025, \"to\": 2030}, "
-    "\"broken_years\": [2027]},\n"
+    "\"broken_years\": [2027], "
+    "\"chart\": {\"series\": [], \"threshold\": null, \"required\": [], \"expected_now\": null, \"projected\": [], \"decimals\": 0}},\n"
     "    {\"id\": \"CT4/2025\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 17, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"on_track\", "
     "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
     "\"method\": \"cr\", \"actual_rate\": -0.02803, \"required_rate\": -0.02864, \"ratio\": 0.979, "
     "\"projected\": 17.49, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
     "\"value_year\": null, \"baseline_moved\": {\"declared\": 2019, \"used\": 2020}, \"expected_now\": 17.95, \"required_rate_from_now\": -0.0282, \"evidence\": {\"points\": 2, \"span\": 3, \"age\": 1}, \"reason\": null, \"kind\": \"by\", "
-    "\"label\": \"Chỉ tiêu 4\"},\n"
+    "\"label\": \"Chỉ tiêu 4\", "
+    "\"chart\": {\"series\": [], \"threshold\": 17, \"required\": [[2020, 19.6], [2021, 19.05], [2022, 18.515], [2023, 17.996], [2024, 17.491], [2025, 17]], \"expected_now\": [2023, 17.996], \"projected\": [[2023, 18], [2024, 17.743], [2025, 17.49]], \"decimals\": 1}},\n"
     "    {\"id\": \"CT4/2030\", \"target\": \"CT4\", \"indicator\": \"stunting\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 12, \"unit\": \"%\", \"deadline\": 2030, \"status\": \"at_risk\", "
     "\"baseline\": {\"year\": 2020, \"value\": 19.6}, \"latest\": {\"year\": 2023, \"value\": 18}, "
     "\"method\": \"cr\", \"actual_rate\": 0, \"required_rate\": -0.04, \"ratio\": 0, "
     "\"projected\": 18.0000004, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
     "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"by\", "
-    "\"label\": \"Chỉ tiêu 4\"},\n"
+    "\"label\": \"Chỉ tiêu 4\", "
+    "\"chart\": {\"series\": [], \"threshold\": 12, \"required\": [[2020, 19.6], [2021, 18.662], [2022, 17.768], [2023, 16.917], [2024, 16.107], [2025, 15.336], [2026, 14.602], [2027, 13.903], [2028, 13.237], [2029, 12.603], [2030, 12]], \"expected_now\": [2023, 16.917], \"projected\": [[2023, 18], [2024, 18], [2025, 18], [2026, 18], [2027, 18], [2028, 18], [2029, 18], [2030, 18]], \"decimals\": 1}},\n"
     "    {\"id\": \"T1/2025\", \"target\": \"T1\", \"indicator\": \"u5mr\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \"<\", \"threshold\": 18.5, \"unit\": \"per 1000\", \"deadline\": 2025, \"status\": \"no_data\", "
     "\"baseline\": null, \"latest\": null, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
     "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
     "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": \"no value at the deadline or a year either side\", \"kind\": \"by\", "
-    "\"label\": null},\n"
+    "\"label\": null, "
+    "\"chart\": {\"series\": [], \"threshold\": 18.5, \"required\": [], \"expected_now\": null, \"projected\": [], \"decimals\": 0}},\n"
     "    {\"id\": \"T2/maintain\", \"target\": \"T2\", \"indicator\": \"enrol5\", \"region\": \"Bắc Giang\", "
     "\"comparison\": \">=\", \"threshold\": 100, \"unit\": \"%\", \"deadline\": null, \"status\": \"broken\", "
     "\"baseline\": {\"year\": 2020, \"value\": 100}, \"latest\": {\"year\": 2023, \"value\": 99.5}, "
     "\"method\": \"cr\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
     "\"projected\": null, \"lead\": null, \"coordinators\": [], "
     "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"maintain\", "
-    "\"label\": null, \"from\": 2020, \"to\": null, \"broken_years\": [2022]},\n"
+    "\"label\": null, \"from\": 2020, \"to\": null, \"broken_years\": [2022], "
+    "\"chart\": {\"series\": [], \"threshold\": 100, \"required\": [], \"expected_now\": null, \"projected\": [], \"decimals\": 1}},\n"
     "    {\"id\": \"T3/2025\", \"target\": \"T3\", \"indicator\": \"obesity\", \"region\": \"Bắc Giang\", "
     "\"series\": {\"area\": \"rural\"}, "
     "\"comparison\": \"<\", \"threshold\": 5, \"unit\": \"%\", \"deadline\": 2025, \"status\": \"achieved\", "
@@ -523,7 +536,8 @@ static const char json_golden[] =
     "\"method\": \"projection\", \"actual_rate\": null, \"required_rate\": null, \"ratio\": null, "
     "\"projected\": null, \"lead\": \"DOH\", \"coordinators\": [\"DOLISA\"], "
     "\"value_year\": null, \"baseline_moved\": null, \"expected_now\": null, \"required_rate_from_now\": null, \"evidence\": null, \"reason\": null, \"kind\": \"by\", "
-    "\"label\": null}\n"
+    "\"label\": null, "
+    "\"chart\": {\"series\": [], \"threshold\": 5, \"required\": [[2020, 6], [2021, 5.785], [2022, 5.578], [2023, 5.378], [2024, 5.186], [2025, 5]], \"expected_now\": [2023, 5.378], \"projected\": [], \"decimals\": 1}}\n"
     "  ],\n"
     "  \"agencies\": [\n"
     "    {\"id\": \"DOH\", \"name\": \"Sở Y tế\", \"counts\": {\"achieved\": 1, \"on_track\": 1, "
@@ -704,7 +718,7 @@ Test(report, text_fits_100_columns)
 
 Test(report, text_color_and_by_agency)
 {
-    report_options o = {FMT_TEXT, 1, 1, NULL, NULL, NULL};
+    report_options o = {.format = FMT_TEXT, .color = 1, .by_agency = 1};
     char *s = render_opts(&fx.r, o);
     cr_assert(strstr(s, "\033[32mon track\033[0m"), "%s", s);
     cr_assert(strstr(s, "\033[33mat risk\033[0m"), "%s", s);
@@ -742,19 +756,60 @@ Test(report, markdown_content_and_escaping)
 {
     fx.ct4.label = "a|b";
     fx.stunting.id.name = "tỷ_lệ";
-    fx.ms[1].region = "R|1 *x* <b>\nnext";
+    fx.ms[5].region = "R|1 *x* <b>\nnext";   /* (results stay sorted by region) */
+    fx.doh.name = "Sở Y tế\x1b[31m";
     char *s = render_ok(&fx.r, FMT_MARKDOWN, NULL);
+    cr_assert_null(strchr(s, '\x1b'));
+    cr_assert(strstr(s, "Sở Y tế\\x1b\\[31m"), "%s", s);   /* escaped as the terminal writers do */
+    fx.doh.name = "Sở Y tế";
+    free(s);
+    s = render_ok(&fx.r, FMT_MARKDOWN, NULL);
     cr_assert(strncmp(s, "# Plan 77/KH-UBND\n\nKế hoạch thực hiện Chỉ thị 28-CT/TW\n", 60) == 0, "%s", s);
-    cr_assert(strstr(s, "| Target | Milestone | Region | Indicator | Goal | Deadline | Latest | Status | Lead | With |\n"
-                        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"), "%s", s);
-    cr_assert(strstr(s, "| CT4 | CT4/2025 | R\\|1 \\*x\\* \\<b\\>\\x0anext | tỷ\\_lệ | \\< 17% | 2025 | 2023: 18 | on track | DOH | DOLISA |\n"),
+    cr_assert(strstr(s, "- Region"), "%s", s);
+    cr_assert(strstr(s, "- Data up to: 2024\n"), "%s", s);
+    /* summary with shapes and words */
+    cr_assert(strstr(s, "## Summary\n\n**6 milestones**: 1 ★ achieved, 1 ○ on track, 1 ▲ at risk, 1 ◆ off track, "
+                        "1 ? no data, 1 ☐ broken\n"), "%s", s);
+    /* two regions: the matrix first, then a section per region */
+    cr_assert(strstr(s, "## Targets by region\n\n| Milestone | Bắc Giang | R\\|1 \\*x\\* \\<b\\>\\x0anext |\n"
+                        "| --- | --- | --- |\n| a\\|b (CT4/2025) | ○ on track |  |\n"), "%s", s);
+    /* a region without a milestone's result keeps its column: the cells stay aligned */
+    cr_assert(strstr(s, "| T3 (T3/2025) |  | ★ achieved |\n"), "%s", s);
+    cr_assert(strstr(s, "| T1/2025 | \\< 18.5‰ | 2025 |  | ? no data | Sở Y tế |\n"), "%s", s);
+    cr_assert(strstr(s, "\n## R\\|1 \\*x\\* \\<b\\>\\x0anext\n"), "%s", s);
+    cr_assert(strstr(s, "\n## Bắc Giang\n\n### a\\|b (CT4)\n\nTỷ lệ suy dinh dưỡng thể thấp còi (tỷ\\_lệ)\n"), "%s", s);
+    cr_assert(strstr(s, "| Milestone | Goal | Deadline | Latest value | Status | Lead |\n"
+                        "| --- | --- | --- | --- | --- | --- |\n"), "%s", s);
+    cr_assert(strstr(s, "| CT4/2025 | \\< 17% | 2025 | 18.0% (2023) | ○ on track | Sở Y tế |\n"), "%s", s);
+    cr_assert(strstr(s, "## Agencies\n\n| Agency | Milestones | Tasks | Reports |\n"), "%s", s);
+    cr_assert(strstr(s, "| Sở Y tế (DOH) | 1 ★ achieved, 1 ○ on track, 1 ▲ at risk, 1 ? no data | Lead: 0 | 1 (1 late, 0 missing) |\n"),
               "%s", s);
-    cr_assert(strstr(s, "## Agencies\n\n| Agency | Name | achieved | on track | at risk | off track | no data | Total |\n"
-                        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-                        "| DOH | Sở Y tế | 1 | 1 | 1 | 0 | 1 | 4 |\n"), "%s", s);
+    cr_assert(strstr(s, "## Reporting calendar\n\n| Agency | on time | late | missing | due | upcoming |\n"
+                        "| --- | --- | --- | --- | --- | --- |\n| Sở Y tế | 0 | 1 | 0 | 0 | 0 |\n"), "%s", s);
+    cr_assert(strstr(s, "<details><summary>Sở Y tế (1)</summary>\n"), "%s", s);
     cr_assert(strstr(s, "| **late (5 days)** |"), "%s", s);
     cr_assert(strstr(s, "## Alerts\n\n- **Stunting rose last year** (Bắc Giang) \xE2\x86\x92 DOH\n"), "%s", s);
     free(s);
+}
+
+Test(report, markdown_sparkline_and_vi)
+{
+    rep_pt p[] = {{2015, 19.8}, {2018, 19}, {2020, 18.3}, {2024, 17.4}};
+    char buf[64];
+    cr_assert_str_eq(rep_sparkline(p, 4, buf, sizeof buf), "█▆▄▁");
+    cr_assert_str_eq(rep_sparkline(p, 1, buf, sizeof buf), "");
+    rep_pt flat[] = {{2020, 5}, {2021, 5}};
+    cr_assert_str_eq(rep_sparkline(flat, 2, buf, sizeof buf), "▄▄");
+    report_options o = {.format = FMT_MARKDOWN, .lang = LANG_VI};
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    cr_assert(strncmp(out, "# Kế hoạch 77/KH-UBND\n", 24) == 0, "%s", out);
+    cr_assert(strstr(out, "○ đúng tiến độ"), "%s", out);
+    cr_assert(strstr(out, "## Chế độ báo cáo"), "%s", out);
+    free(out);
 }
 
 /* ---- HTML ---- */
@@ -762,32 +817,317 @@ Test(report, markdown_content_and_escaping)
 Test(report, html_content_and_escaping)
 {
     fx.meta.title = "<script>alert('x')</script> & \"more\"";
-    fx.ms[1].region = "<img src=x onerror=alert(1)>";
+    fx.meta.authority = "UBND </style><script>x()</script>";
+    fx.ms[5].region = "<img src=x onerror=alert(1)>";   /* (results stay sorted by region) */
+    fx.ct4.label = "Chỉ tiêu \x01 4\x7f";
     char *s = render_ok(&fx.r, FMT_HTML, NULL);
     cr_assert(strncmp(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">", 60) == 0);
-    cr_assert(strstr(s, "<title>plancheck: 77/KH-UBND</title>"), "%s", s);
+    cr_assert(strstr(s, "<title>77/KH-UBND — &lt;script&gt;"), "%s", s);
     cr_assert_null(strstr(s, "<script"));
     cr_assert_null(strstr(s, "<img"));
+    cr_assert_null(strstr(s, "</style><"));
+    cr_assert_null(strstr(s, "\x01"));
+    cr_assert_null(strstr(s, "\x7f"));
+    cr_assert(strstr(s, "Chỉ tiêu \xEF\xBF\xBD 4\xEF\xBF\xBD"), "%s", s);
+    /* the authority in the print header is a CSS string with every special byte escaped */
+    cr_assert(strstr(s, "@top-right{content:\"UBND \\3c \\2f style\\3e \\3c script\\3e x\\28 \\29 \\3c \\2f script\\3e \""), "%s", s);
     cr_assert(strstr(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"), "%s", s);
-    cr_assert(strstr(s, "<td class=\"status st-on_track\">on track</td>"), "%s", s);
-    cr_assert(strstr(s, "<td class=\"status st-broken\">broken</td>"), "%s", s);
-    cr_assert(strstr(s, "<svg class=\"bar\""), "%s", s);
-    cr_assert(strstr(s, "<title>on track: 1</title>"), "%s", s);
-    cr_assert(strstr(s, "<tr class=\"rs-late\">"), "%s", s);
-    cr_assert(strstr(s, "<td class=\"state\">late (5 days)</td>"), "%s", s);
+    /* colour and shape and word */
+    cr_assert(strstr(s, "<span class=\"b st-on_track\"><svg class=\"i\" viewBox=\"0 0 16 16\" aria-hidden=\"true\">"
+                        "<use href=\"#s-on_track\"/></svg>on track</span>"), "%s", s);
+    cr_assert(strstr(s, "<symbol id=\"s-broken\""), "%s", s);
+    cr_assert(strstr(s, ".st-on_track{color:#0b5cad}"), "%s", s);
+    /* the summary bar prints its counts */
+    cr_assert(strstr(s, "<span class=\"st-on_track\" style=\"flex:1 1 0\"><svg class=\"i\""), "%s", s);
+    cr_assert(strstr(s, "</svg>1</span>"), "%s", s);
+    /* two regions: the matrix, then a section per region */
+    cr_assert(strstr(s, "<table class=\"matrix\">"), "%s", s);
+    cr_assert(strstr(s, "<tr><th class=\"row\">T3 <small>T3/2025</small></th><td></td><td class=\"st-achieved\">"), "%s", s);
+    cr_assert(strstr(s, "<tr><th class=\"row\">T1 <small>T1/2025</small></th><td class=\"st-no_data\"><a href=\"#g1\">"), "%s", s);
+    cr_assert(strstr(s, "</span></a></td><td></td></tr>"), "%s", s);
+    cr_assert(strstr(s, "<section class=\"region\">\n<h2>&lt;img src=x onerror=alert(1)&gt;</h2>"), "%s", s);
+    /* a chart per target and region, with labels from the plan */
+    cr_assert(strstr(s, "<svg class=\"ch\""), "%s", s);
+    cr_assert(strstr(s, "Sở Y tế <small>DOH</small>"), "%s", s);
+    cr_assert(strstr(s, "<td data-h=\"Status\" class=\"state\">late (5 days)</td>"), "%s", s);
     cr_assert(strstr(s, "<li>Stunting rose last year (Bắc Giang) &rarr; DOH</li>"), "%s", s);
+    cr_assert(strstr(s, "@page{size:A4;"), "%s", s);
+    cr_assert(strstr(s, "counter(page) \" / \" counter(pages)"), "%s", s);
     cr_assert_null(strstr(s, "http"));            /* no external resources */
+    cr_assert_null(strstr(s, "<link"));
     cr_assert(strstr(s, "</body>\n</html>\n"));
     free(s);
 }
 
-Test(report, html_svg_segments_fill_the_bar)
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+Test(report, html_a_chart_per_target_and_region)
 {
     char *s = render_ok(&fx.r, FMT_HTML, NULL);
-    /* 6 milestones, one each of 6 statuses: 100 px each, the last ending at 600 */
-    cr_assert(strstr(s, "<rect x=\"0\" y=\"0\" width=\"100\""), "%s", s);
-    cr_assert(strstr(s, "<rect x=\"500\" y=\"0\" width=\"100\""), "%s", s);
+    /* targets CT4, T1, T2, T3, CT13 */
+    cr_assert_eq(count(s, "<article class=\"target\""), 5, "%s", s);
+    cr_assert_eq(count(s, "<svg class=\"ch\""), 5, "%s", s);
+    /* CT4/2025 in Bắc Giang: threshold line, required path, the value it expects now */
+    cr_assert(strstr(s, "CT4/2025: &lt; 17%</text>"), "%s", s);
+    cr_assert(strstr(s, "<title>expected now: 18.0</title>"), "%s", s);
+    cr_assert(strstr(s, "stroke-dasharray=\"1.5 3\""), "%s", s);
+    /* one region: the overview, a line per target linking to its section */
+    cr_assert(strstr(s, "<table class=\"rows overview\">"), "%s", s);
+    cr_assert(strstr(s, "<a href=\"#g0\">Chỉ tiêu 4</a> <small>CT4</small></td>"), "%s", s);
+    cr_assert(strstr(s, "<span class=\"cnt\">2025&nbsp;<span class=\"b st-on_track\">"), "%s", s);
+    cr_assert_null(strstr(s, "<table class=\"matrix\">"));
     free(s);
+}
+
+Test(report, html_lang_vi)
+{
+    report_options o = {.format = FMT_HTML, .lang = LANG_VI};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    cr_assert(strstr(buf, "<html lang=\"vi\">"), "%s", buf);
+    cr_assert(strstr(buf, "đúng tiến độ</span>"), "%s", buf);
+    cr_assert(strstr(buf, "<h2>Tổng hợp</h2>"), "%s", buf);
+    cr_assert(strstr(buf, "Trang"), "%s", buf);
+    cr_assert(strstr(buf, "18,0% (2023)"), "%s", buf);   /* the Vietnamese decimal comma */
+    free(buf);
+}
+
+/* ---- what the reports for people share (report_vis.c) ---- */
+
+Test(report, status_colours_contrast_and_distinct)
+{
+    for (int s = 0; s < ST__COUNT; s++) {
+        const rep_status_look *l = rep_look((pc_status)s);
+        double c = rep_contrast(l->color, "#ffffff");
+        cr_assert_geq(c, 4.5, "%s: %s has contrast %.2f with white", assess_status_str((pc_status)s), l->color, c);
+        cr_assert(l->shape && *l->shape);
+        cr_assert(l->word[0] && *l->word[0] && l->word[1] && *l->word[1]);
+        for (int t = 0; t < s; t++) {
+            const rep_status_look *m = rep_look((pc_status)t);
+            cr_assert(strcmp(l->color, m->color) != 0, "%d and %d share a colour", s, t);
+            cr_assert(strcmp(l->shape, m->shape) != 0, "%d and %d share a shape", s, t);
+            cr_assert(strcmp(l->word[1], m->word[1]) != 0);
+        }
+    }
+    cr_assert_str_eq(rep_status_word(ST_MET, LANG_VI), "đạt");
+    cr_assert_str_eq(rep_status_word(ST_ON_TRACK, LANG_EN), "on track");
+}
+
+Test(report, contrast_formula)
+{
+    cr_assert_float_eq(rep_contrast("#000000", "#ffffff"), 21.0, 1e-9);
+    cr_assert_float_eq(rep_contrast("#ffffff", "#ffffff"), 1.0, 1e-9);
+    cr_assert_float_eq(rep_contrast("#777777", "#FFFFFF"), 4.478, 1e-3);   /* the classic near miss */
+    cr_assert_float_eq(rep_contrast("#0b5cad", "#ffffff"), rep_contrast("#ffffff", "#0b5cad"), 1e-12);
+    cr_assert_eq(rep_contrast("#12345", "#ffffff"), 0);
+    cr_assert_eq(rep_contrast("blue", "#ffffff"), 0);
+}
+
+Test(report, decimals_of_data)
+{
+    double a[] = {55.0, 58.56, 59.11, 63.1};
+    cr_assert_eq(rep_decimals(a, 4, -1), 2);
+    double b[] = {100.5881705565, 98.2};   /* a computed value does not set the precision */
+    cr_assert_eq(rep_decimals(b, 2, -1), 1);
+    double c[] = {100.5881705565};
+    cr_assert_eq(rep_decimals(c, 1, 1), 1);
+    cr_assert_eq(rep_decimals(NULL, 0, 0), 0);
+    double d[] = {NAN, 12, 70000};
+    cr_assert_eq(rep_decimals(d, 3, -1), 0);
+}
+
+Test(report, numbers_for_people)
+{
+    char buf[64];
+    cr_assert_str_eq(rep_num(100.5881705565, 1, LANG_EN, buf, sizeof buf), "100.6");
+    cr_assert_str_eq(rep_num(100.5881705565, 0, LANG_EN, buf, sizeof buf), "101");
+    cr_assert_str_eq(rep_num(19.1, 1, LANG_VI, buf, sizeof buf), "19,1");
+    cr_assert_str_eq(rep_num(70000, 0, LANG_EN, buf, sizeof buf), "70,000");
+    cr_assert_str_eq(rep_num(70000, 0, LANG_VI, buf, sizeof buf), "70.000");
+    cr_assert_str_eq(rep_num(1234567.25, 2, LANG_EN, buf, sizeof buf), "1,234,567.25");
+    cr_assert_str_eq(rep_num(2024, 0, LANG_EN, buf, sizeof buf), "2024");   /* four digits: no group */
+    cr_assert_str_eq(rep_num(-12345.5, 1, LANG_EN, buf, sizeof buf), "-12,345.5");
+    cr_assert_str_eq(rep_num(-0.01, 1, LANG_EN, buf, sizeof buf), "0.0");
+    cr_assert_str_eq(rep_num(NAN, 1, LANG_EN, buf, sizeof buf), "–");
+}
+
+Test(report, required_path)
+{
+    /* DESIGN.md §4 worked example: 25.0 in 2015, < 15 by 2030 */
+    cr_assert_float_eq(rep_required_at(25, 2015, 15, 2030, 2015), 25, 1e-12);
+    cr_assert_float_eq(rep_required_at(25, 2015, 15, 2030, 2030), 15, 1e-12);
+    /* r_r = -0.033482: the path expects 25·(1 + r_r)^7 in 2022 */
+    cr_assert_float_eq(rep_required_at(25, 2015, 15, 2030, 2022), 25 * pow(1 - 0.0334817, 7), 1e-4);
+    cr_assert_float_eq(rep_required_at(0, 2015, 10, 2025, 2020), 0.001 * pow(10 / 0.001, 0.5), 1e-9);
+    cr_assert_float_eq(rep_required_at(-2, 2020, 2, 2024, 2022), 0, 1e-12);   /* a straight line */
+    cr_assert(isnan(rep_required_at(5, 2020, 3, 2020, 2020)));
+}
+
+Test(report, chart_of_a_target)
+{
+    arena *a = arena_new();
+    const ms_result *ms[2] = {&fx.ms[1], &fx.ms[2]};
+    /* CT4/2025 (on track) and CT4/2030 (at risk) in Bắc Giang */
+    size_t n = 0;
+    for (size_t i = 0; i < fx.r.nms; i++)
+        if (fx.r.ms[i].target == &fx.ct4 && strcmp(fx.r.ms[i].region, "Bắc Giang") == 0 && n < 2)
+            ms[n++] = &fx.r.ms[i];
+    cr_assert_eq(n, 2);
+    rep_chart c;
+    cr_assert_eq(rep_chart_build(&fx.r, ms, n, a, &c), 0);
+    cr_assert_eq(c.nms, 2);
+    cr_assert_eq(c.ms[1].year, 2030);
+    cr_assert_eq(c.ms[1].nrequired, 11);
+    cr_assert_float_eq(c.ms[0].threshold, 17, 1e-12);
+    cr_assert_eq(c.ms[0].year, 2025);
+    cr_assert_eq(c.ms[0].nrequired, 6);                  /* 2020 .. 2025 */
+    cr_assert_eq(c.ms[0].required[0].year, 2020);
+    cr_assert_float_eq(c.ms[0].required[5].value, 17, 1e-9);
+    cr_assert(c.ms[0].has_expected_now);
+    cr_assert_eq(c.ms[0].expected_now.year, 2023);
+    cr_assert_eq(c.ms[0].nprojected, 3);                 /* 2023 .. 2025 */
+    cr_assert_float_eq(c.ms[0].projected[2].value, 17.49, 1e-9);
+    cr_assert_eq(c.decimals, 1);
+    /* the axes hold every point, on a nice step */
+    cr_assert_leq(c.y0, 17);
+    cr_assert_geq(c.y1, 19.6);
+    cr_assert_leq(c.x0, 2020);
+    cr_assert_geq(c.x1, 2030);
+    double k = (c.y1 - c.y0) / c.step;
+    cr_assert_float_eq(k, round(k), 1e-9);
+    arena_free(a);
+}
+
+Test(report, chart_no_required_path_from_a_baseline_that_meets_the_goal)
+{
+    arena *a = arena_new();
+    ms_result m = fx.ms[5];   /* T3: obesity < 5% by 2025, baseline 6 (2020) */
+    const ms_result *ms[1] = {&m};
+    rep_chart c;
+    cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
+    cr_assert_eq(c.ms[0].nrequired, 6);
+    cr_assert(c.ms[0].has_expected_now);
+    fx.t3_ms[0].q.decimals = 2;   /* a goal written "5.00" over whole-number data */
+    m.r.base_value = 6, m.r.latest_value = 4;
+    cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
+    cr_assert_eq(c.decimals, 0);   /* values keep the data's precision, not the goal's */
+    m.r.base_value = 4.5;     /* already below 5 at the baseline: nothing to require */
+    cr_assert_eq(rep_chart_build(&fx.r, ms, 1, a, &c), 0);
+    cr_assert_eq(c.ms[0].nrequired, 0);
+    cr_assert(!c.ms[0].has_expected_now);
+    cr_assert_float_eq(c.ms[0].threshold, 5, 1e-12);
+    arena_free(a);
+}
+
+Test(report, css_string_cannot_end)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rbuf b;
+    cr_assert_eq(rb_init(&b, f, 4096), 0);
+    rep_css_str(&b, "a\"b\\c</style>\nđ;}");
+    cr_assert_eq(rb_done(&b), 0);
+    fclose(f);
+    cr_assert_str_eq(buf, "\"a\\22 b\\5c c\\3c \\2f style\\3e \\a đ\\3b \\7d \"");
+    free(buf);
+}
+
+Test(report, csv_bom)
+{
+    report_options o = {.format = FMT_CSV, .bom = 1};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    static const char head[] = "\xEF\xBB\xBFregion,milestone,status,ratio,projected\n";
+    cr_assert(strncmp(buf, head, sizeof head - 1) == 0, "%s", buf);
+    free(buf);
+    char *plain = render_ok(&fx.r, FMT_CSV, NULL);   /* without --bom: not a byte more */
+    cr_assert(strncmp(plain, "region,", 7) == 0);
+    free(plain);
+}
+
+/* The text of one member of a zip file (local headers; deflated or stored), NUL-ended, or
+ * NULL. Enough to look into a workbook without an unzip program. */
+static char *zip_member(const unsigned char *z, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i + 30 <= len;) {
+        if (memcmp(z + i, "PK\x03\x04", 4) != 0)
+            return NULL;
+        unsigned how = z[i + 8] | z[i + 9] << 8;
+        size_t csize = z[i + 18] | z[i + 19] << 8 | (size_t)z[i + 20] << 16 | (size_t)z[i + 21] << 24;
+        size_t usize = z[i + 22] | z[i + 23] << 8 | (size_t)z[i + 24] << 16 | (size_t)z[i + 25] << 24;
+        size_t fl = z[i + 26] | z[i + 27] << 8, el = z[i + 28] | z[i + 29] << 8;
+        const unsigned char *data = z + i + 30 + fl + el;
+        if (fl == nl && memcmp(z + i + 30, name, nl) == 0) {
+            char *out = malloc(usize + 1);
+            if (how == 0) {
+                memcpy(out, data, usize);
+            } else {
+                z_stream st;
+                memset(&st, 0, sizeof st);
+                inflateInit2(&st, -MAX_WBITS);
+                st.next_in = (unsigned char *)data;
+                st.avail_in = (unsigned)csize;
+                st.next_out = (unsigned char *)out;
+                st.avail_out = (unsigned)usize;
+                inflate(&st, Z_FINISH);
+                inflateEnd(&st);
+            }
+            out[usize] = '\0';
+            return out;
+        }
+        i += 30 + fl + el + csize;
+    }
+    return NULL;
+}
+
+Test(report, xlsx_workbook)
+{
+    report_options o = {.format = FMT_XLSX};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_write(f, &fx.r, &o, NULL), 0);
+    fclose(f);
+    cr_assert_gt(len, 1000);
+    cr_assert(memcmp(buf, "PK\x03\x04", 4) == 0);
+    const unsigned char *z = (const unsigned char *)buf;
+    char *wb = zip_member(z, len, "xl/workbook.xml");
+    cr_assert_not_null(wb);
+    cr_assert(strstr(wb, "<sheet name=\"Milestones\" sheetId=\"1\""), "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Agencies\""), "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Reports\""), "%s", wb);
+    cr_assert(strstr(wb, "<sheet name=\"Data used\""), "%s", wb);
+    char *ms = zip_member(z, len, "xl/worksheets/sheet1.xml");
+    cr_assert_not_null(ms);
+    cr_assert(strstr(ms, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"), "%s", ms);
+    cr_assert(strstr(ms, "<autoFilter ref=\"A1:R"), "%s", ms);
+    /* numbers as numbers: the threshold 17 of CT4/2025 (column F) and its latest value */
+    cr_assert(strstr(ms, "<c r=\"F2\"><v>17</v></c><c r=\"G2\" t=\"s\">"), "%s", ms);
+    cr_assert(strstr(ms, "<c r=\"F3\"><v>12</v></c>"), "%s", ms);
+    cr_assert(strstr(ms, "<c r=\"L2\" s=\"2\"><v>18</v></c>"), "%s", ms);   /* shown with one decimal */
+    /* the status cells have a style of their own (a fill in the status colour) */
+    char *st = zip_member(z, len, "xl/styles.xml");
+    cr_assert_not_null(st);
+    cr_assert(strstr(st, "<fgColor rgb=\"FF0B5CAD\"/>"), "%s", st);   /* on track */
+    char *strs = zip_member(z, len, "xl/sharedStrings.xml");
+    cr_assert(strstr(strs, "<t>on track</t>"), "%s", strs);
+    cr_assert(strstr(strs, "Sở Y tế"), "%s", strs);
+    free(wb), free(ms), free(st), free(strs);
+    free(buf);
 }
 
 /* ---- failures ---- */
@@ -799,7 +1139,7 @@ Test(report, write_error_is_reported)
         cr_skip_test("no /dev/full");
     report_format fmts[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MARKDOWN, FMT_HTML};
     for (size_t i = 0; i < 5; i++) {
-        report_options o = {fmts[i], 0, 0, NULL, NULL, NULL};
+        report_options o = {.format = fmts[i]};
         clearerr(f);
         cr_assert_eq(report_write(f, &fx.r, &o, NULL), -1, "format %zu", i);
     }
@@ -815,7 +1155,7 @@ Test(report, allocation_failure_is_reported)
             char *buf = NULL;
             size_t len = 0;
             FILE *f = open_memstream(&buf, &len);
-            report_options o = {fmts[i], 0, 0, NULL, NULL, NULL};
+            report_options o = {.format = fmts[i]};
             pc_mem_fail_after(k);
             int rc = report_write(f, &fx.r, &o, NULL);
             long used = pc_mem_count();
