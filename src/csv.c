@@ -27,7 +27,6 @@
 #include <unistd.h>
 #include "csv_int.h"
 
-
 /* ---- the load ---- */
 
 static void loader_free(loader *L)

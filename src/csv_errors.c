@@ -3,27 +3,11 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "dataset.h"
-#include "diag.h"
-#include "fileio.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "strmap.h"
-#include "import_layout.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <iconv.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "csv_int.h"
+#include "strmap.h"
+#include <stdarg.h>
+#include <stdlib.h>
+
 /* ---- diagnostics ---- */
 
 /* 'text' for a message: at most 40 bytes (cut on a character boundary), control bytes as '?'. */

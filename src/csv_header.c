@@ -4,29 +4,12 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "dataset.h"
-#include "diag.h"
-#include "fileio.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "strmap.h"
-#include "import_layout.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <iconv.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "csv_int.h"
-/* ---- the header ---- */
+#include "mem.h"
+#include "strmap.h"
+#include <stdlib.h>
 
+/* ---- the header ---- */
 
 /* The separator of a file from its header line: ';' when it has more of them than of ','
  * outside quotes (Excel writes ';' where ',' is the decimal comma), else ','. */

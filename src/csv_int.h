@@ -7,6 +7,8 @@
 #include "dataset.h"
 #include "diag.h"
 #include "import_layout.h"
+#include "strmap.h"
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -53,8 +55,6 @@ typedef struct field {
 } field;
 enum { F_QUOTED = 1, F_ESC = 2 };
 
-
-
 typedef struct chunk {
     const loader *L;
     size_t from, to, pos;     /* rows starting in [from, to); pos: where the next row starts */
@@ -88,7 +88,6 @@ typedef struct chunk {
     pthread_t thread;
     int threaded;
 } chunk;
-
 
 const char *name_problem(const char *s, size_t n);
 int thousands_dots(const char *s, size_t n);
@@ -248,6 +247,5 @@ static inline void trim(const char **s, size_t *n)
     while (*n && is_blank((*s)[*n - 1]))
         (*n)--;
 }
-
 
 #endif

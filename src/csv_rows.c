@@ -4,27 +4,14 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "dataset.h"
-#include "diag.h"
-#include "fileio.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "strmap.h"
-#include "import_layout.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <iconv.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "csv_int.h"
+#include "mem.h"
+#include "strmap.h"
+#include <math.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 /* An unquoted field of digits (a leading '-' allowed when sign): one half of "19,1". */
 static int all_digits(const field *f, int sign)
 {

@@ -4,27 +4,13 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "dataset.h"
-#include "diag.h"
-#include "fileio.h"
+#include "csv_int.h"
 #include "mem.h"
 #include "numfmt.h"
 #include "strmap.h"
-#include "import_layout.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <iconv.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include "csv_int.h"
+
 /* ---- cell values ---- */
 
 static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -116,7 +102,6 @@ int ds_parse_number(const char *s, size_t n, double *out)
     *out = v;
     return 0;
 }
-
 
 int ds_period_parse(const char *s, size_t n, ds_period *out)
 {

@@ -1,16 +1,9 @@
 /* dataset_batch.c — the batches loaders fill (one per thread): their rows, series and
  * strings, grouped by series, then merged into the dataset with their line offsets. */
-#include "dataset.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "strmap.h"
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "dataset_int.h"
 #include <string.h>
 #include <sys/mman.h>
-#include <uninorm.h>
-#include "dataset_int.h"
+
 ds_batch *ds_batch_new(void)
 {
     ds_batch *b = pc_calloc(1, sizeof *b);

@@ -1,17 +1,9 @@
 /* dataset_index.c — the dataset's and each batch's string tables (interned, NUL-terminated)
  * and the index of series by (indicator, region, dimkey): dense columns while small, a
  * hash past a budget. Knows nothing of files or plans. */
-#include "dataset.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "strmap.h"
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <uninorm.h>
 #include "dataset_int.h"
+#include <string.h>
+
 void strtab_free(strtab *t)
 {
     arena_free(t->mem);

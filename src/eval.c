@@ -135,7 +135,6 @@ const milestone *status_milestone(const target *t, int as_of, int year, int has_
 
 /* ---- whole-plan evaluation ---- */
 
-
 /* A result counts on the card of its lead and of each joint lead. */
 void count_cards(agency_card *cards, const ms_prep *p, pc_status st)
 {

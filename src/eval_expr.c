@@ -1,22 +1,12 @@
 /* eval_expr.c — the tree-walking evaluator of expressions: values, the cache of
  * region-independent results, annual views of series, built-in functions and operators,
  * and how a value is written. It prints nothing; runtime errors go to the env's sink. */
-#include "eval.h"
-#include "calendar.h"
+#include "eval_int.h"
 #include "numfmt.h"
-#include <limits.h>
 #include <stdarg.h>
 #include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <unistd.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-#include "eval_int.h"
+
 /* ---- values ---- */
 
 static value mk(value_kind k)

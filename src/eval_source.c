@@ -1,22 +1,9 @@
 /* eval_source.c — series sources: where the annual view of a plain or derived indicator
  * comes from (interned ids, filled once per region); derived formulas evaluated year by
  * year. No printing, and no lookup by string on the per-region path. */
-#include "eval.h"
-#include "calendar.h"
-#include "numfmt.h"
-#include <limits.h>
-#include <stdarg.h>
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <pthread.h>
-#include <unistd.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "eval_int.h"
+#include <math.h>
+#include <string.h>
 
 static int dimkey_of(const series_ref *sel, const char *inherit, char *buf, size_t len)
 {
@@ -220,7 +207,6 @@ int src_fill(src *s, const dataset *ds, uint32_t region, int year_max, eval_env 
     }
     return 0;
 }
-
 
 /* A derived formula at the year its components are positioned at. */
 static double dv_eval(const src *s, const expr *e, eval_env *env)

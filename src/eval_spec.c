@@ -1,21 +1,8 @@
 /* eval_spec.c — the dataset spec of a plan: which indicators, dimensions and units the
  * data must provide, so a reader can keep only those rows. Reads the plan, not the data. */
-#include "eval.h"
-#include "calendar.h"
-#include "numfmt.h"
-#include <limits.h>
-#include <stdarg.h>
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <pthread.h>
-#include <unistd.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "eval_int.h"
+#include <string.h>
+
 /* ---- the dataset spec ---- */
 
 typedef struct spec_walk {

@@ -1,24 +1,12 @@
 /* eval_stream.c — streaming evaluation: blocks of regions assessed on worker threads and
  * handed to the writer in order (the CSV path of `plancheck eval`). No result array; the
  * writer's callbacks are the only output. */
-#include "eval.h"
-#include "calendar.h"
-#include "numfmt.h"
-#include <limits.h>
-#include <stdarg.h>
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <pthread.h>
-#include <unistd.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "eval_int.h"
-/* ---- streaming: blocks of regions on worker threads, flushed in order ---- */
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
 
+/* ---- streaming: blocks of regions on worker threads, flushed in order ---- */
 
 static int stream_threads(const eval_stream *st, size_t nblocks)
 {

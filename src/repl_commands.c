@@ -1,28 +1,12 @@
 /* repl_commands.c — the :command table and its dispatch (run_command, unique prefixes,
  * "did you mean"), argument helpers, and the commands that load and choose: :help, :load,
  * :data, :asof, :region, :status. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
 #include "repl_int.h"
-/* ---- :commands ---- */
+#include "fileio.h"
+#include <stdlib.h>
+#include <readline/readline.h>
 
+/* ---- :commands ---- */
 
 static void cmd_help(repl *r, const char *arg, size_t argoff);
 static void cmd_load(repl *r, const char *arg, size_t argoff);
@@ -30,7 +14,6 @@ static void cmd_data(repl *r, const char *arg, size_t argoff);
 static void cmd_asof(repl *r, const char *arg, size_t argoff);
 static void cmd_region(repl *r, const char *arg, size_t argoff);
 static void cmd_status(repl *r, const char *arg, size_t argoff);
-
 
 const command repl_commands[] = {
     {"help", ":help", cmd_help, ":help [COMMAND]", "this list, or how to use one command", NULL},
@@ -551,8 +534,6 @@ static void cmd_status(repl *r, const char *arg, size_t argoff)
     pc_free(sub.reports);
     pc_free(sub.alerts);
 }
-
-
 
 void run_command(repl *r, const char *line)
 {

@@ -1,25 +1,8 @@
 /* repl_complete.c — Tab completion: commands, keywords, functions, statuses and the names
  * of the plan and the data, as readline candidates. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
 #include "repl_int.h"
+#include <readline/readline.h>
+
 /* ---- completion ---- */
 
 static const char *const keywords[] = {

@@ -1,25 +1,9 @@
 /* repl_explain.c — :explain: the assessment arithmetic of a milestone step by step (B, x_B,
  * L, x_L, rates, ratio, thresholds), from the result eval computed; it computes no status. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
 #include "repl_int.h"
+#include <math.h>
+#include <readline/readline.h>
+
 /* ---- :explain ---- */
 
 static void explain_trend(const ms_result *m, const unit *u)

@@ -60,7 +60,6 @@ typedef struct repl {
     const char *sandbox_plan, *sandbox_data;
 } repl;
 
-
 typedef struct command {
     const char *name;
     const char *colon_name;  /* ":help", for completion */

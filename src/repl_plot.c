@@ -1,24 +1,9 @@
 /* repl_plot.c — :plot: a series charted by year in text, with its targets' thresholds. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
 #include "repl_int.h"
+#include "numfmt.h"
+#include <math.h>
+#include <readline/readline.h>
+
 /* ---- :plot ---- */
 
 #define PLOT_H 12

@@ -1,26 +1,13 @@
 /* repl_print.c — how the REPL prints: everything on stdout through out() (terminal-safe),
  * diagnostics flushed from the session's sink, command errors with a caret, and numbers,
  * quantities, series, goals and dates written as the plan writes them. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
+#include "repl_int.h"
 #include "numfmt.h"
 #include "termsafe.h"
-#include "repl_int.h"
+#include <math.h>
+#include <stdarg.h>
+#include <readline/readline.h>
+
 /* ---- output helpers ---- */
 
 /* Everything the REPL prints on stdout goes through out(): control characters that plan
@@ -57,7 +44,6 @@ void out(const char *fmt, ...)
 
 /* A string from the plan or the data, every control character escaped (a newline too). */
 const char *safe(const char *s, char *buf, size_t len) { return ts_str(s ? s : "", buf, len); }
-
 
 static void flush_diags(repl *r)
 {

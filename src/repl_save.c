@@ -1,25 +1,10 @@
 /* repl_save.c — :save and :quit: the session's declarations written in canonical layout,
  * atomically, and only over a file this session may replace. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
+#include "repl_int.h"
 #include "fileio.h"
 #include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
-#include "repl_int.h"
+#include <readline/readline.h>
+
 /* ---- :save, :quit ---- */
 
 static int same_inode(const struct stat *a, const struct stat *b)

@@ -1,25 +1,9 @@
 /* repl_whatif.c — :set and :unset: what-if edits of the data, in memory only (files are
  * never changed), re-applied whenever the data is loaded again. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
 #include "repl_int.h"
+#include <math.h>
+#include <readline/readline.h>
+
 /* ---- :set, :unset ---- */
 
 void cmd_set(repl *r, const char *arg, size_t argoff)

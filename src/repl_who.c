@@ -1,24 +1,7 @@
 /* repl_who.c — :who: what an agency leads, coordinates, reports and does. */
-#include <errno.h>
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/select.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <readline/readline.h>
-#include <readline/history.h>
-#include "repl.h"
-#include "fileio.h"
-#include "fmt.h"
-#include "mem.h"
-#include "numfmt.h"
-#include "termsafe.h"
 #include "repl_int.h"
+#include <readline/readline.h>
+
 /* ---- :who ---- */
 
 static void describe_report(const report *rp, char *buf, size_t len)

@@ -1,13 +1,7 @@
 /* resolve_derived.c — derived indicators and lets as a graph: no cycles (the path is named),
  * nesting bounded by AST_MAX_DERIVED_DEPTH. It reports; it evaluates nothing. */
-#include "resolve.h"
-#include "assess.h"
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "resolve_int.h"
+
 /* ---- derived indicators: no cycles, bounded nesting ----
  * A depth-first walk over the graph whose nodes are derived indicators and lets and whose
  * edges are the names a formula uses. A back edge to an indicator on the path is a cycle

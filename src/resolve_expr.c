@@ -1,14 +1,11 @@
 /* resolve_expr.c — the checker's expressions: names and selectors looked up, the types of
  * expressions, the built-in functions' signatures, units of ratios, and the types of lets.
  * It reports every error it finds; it never evaluates data. */
-#include "resolve.h"
+#include "resolve_int.h"
 #include "assess.h"
 #include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include "resolve_int.h"
+
 /* ---- expressions ---- */
 
 tinfo tinfo_of(ty t) { tinfo x; memset(&x, 0, sizeof x); x.t = t; return x; }
